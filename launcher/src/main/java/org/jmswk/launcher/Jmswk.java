@@ -1,0 +1,21 @@
+package org.jmswk.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jmswk} command. */
+@Command(name = "jmswk", mixinStandardHelpOptions = true, version = "jmswk 0.1.0",
+    description = "Failure-isolating master-worker jobs over MPI.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Jmswk implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Jmswk()).execute(args));
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

@@ -1,0 +1,54 @@
+/*
+ * Two-rank ping-pong, the C reference for `jmswk bench pingpong`.
+ * Same protocol as org.jmswk.bench.PingPong: for each size, WARM untimed
+ * round trips, then ITERS timed ones; rank 0 prints "size one_way_usec".
+ * Usage: pingpong_c [max_bytes]
+ */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int iterations(long size) {
+  long n = (64L << 20) / (size > 0 ? size : 1);
+  if (n > 20000) n = 20000;
+  if (n < 200) n = 200;
+  return (int)n;
+}
+
+int main(int argc, char **argv) {
+  long max = argc > 1 ? atol(argv[1]) : (1L << 20);
+  int rank, size;
+  MPI_Init(&argc, &argv);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size != 2) {
+    if (rank == 0) fprintf(stderr, "pingpong_c: needs exactly 2 ranks, got %d\n", size);
+    MPI_Abort(MPI_COMM_WORLD, 2);
+  }
+  char *buf = malloc(max);
+  memset(buf, 1, max);
+  for (long bytes = 8; bytes <= max; bytes *= 8) {
+    int iters = iterations(bytes);
+    for (int phase = 0; phase < 2; phase++) {
+      int n = phase == 0 ? iters / 4 : iters;
+      MPI_Barrier(MPI_COMM_WORLD);
+      double t0 = MPI_Wtime();
+      for (int i = 0; i < n; i++) {
+        if (rank == 0) {
+          MPI_Send(buf, (int)bytes, MPI_BYTE, 1, 0, MPI_COMM_WORLD);
+          MPI_Recv(buf, (int)bytes, MPI_BYTE, 1, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        } else {
+          MPI_Recv(buf, (int)bytes, MPI_BYTE, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+          MPI_Send(buf, (int)bytes, MPI_BYTE, 0, 0, MPI_COMM_WORLD);
+        }
+      }
+      double t = MPI_Wtime() - t0;
+      if (phase == 1 && rank == 0) printf("%ld %.4f\n", bytes, t * 1e6 / (2.0 * n));
+    }
+    if (bytes * 8 > max && bytes != max) bytes = max / 8; /* always end on max */
+  }
+  free(buf);
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,43 @@
+package org.jmswk.runtime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line that starts another JVM like this one (same java, same class path, native
+ * access enabled) on a given main class: what a master passes to MPI_Comm_spawn for Java
+ * workers. Extra JVM options for workers come from {@code JMSWK_WORKER_JVM_OPTS}, split on
+ * white space (never given to a shell).
+ */
+public final class JavaCommand {
+  private JavaCommand() {}
+
+  /** The java executable of the running JVM. */
+  public static String executable() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** The arguments after the executable: JVM options, class path, main class, then {@code args}. */
+  public static String[] arguments(Class<?> mainClass, String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add("--enable-native-access=ALL-UNNAMED");
+    String extra = System.getenv("JMSWK_WORKER_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) argv.addAll(List.of(extra.trim().split("\\s+")));
+    String nativeLib = System.getProperty("jmswk.native.lib");
+    if (nativeLib != null) argv.add("-Djmswk.native.lib=" + nativeLib);
+    argv.add("-cp");
+    argv.add(System.getProperty("java.class.path"));
+    argv.add(mainClass.getName());
+    argv.addAll(List.of(args));
+    return argv.toArray(String[]::new);
+  }
+
+  /** Executable and arguments together, e.g. for ProcessBuilder. */
+  public static List<String> commandLine(Class<?> mainClass, String... args) {
+    List<String> all = new ArrayList<>();
+    all.add(executable());
+    all.addAll(List.of(arguments(mainClass, args)));
+    return all;
+  }
+}
