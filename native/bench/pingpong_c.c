@@ -1,7 +1,8 @@
 /*
  * Two-rank ping-pong, the C reference for `jmswk bench pingpong`.
- * Same protocol as org.jmswk.bench.PingPong: for each size, WARM untimed
- * round trips, then ITERS timed ones; rank 0 prints "size one_way_usec".
+ * Same protocol as org.jmswk.launcher.bench.PingPong: one untimed sweep over
+ * all sizes (iters/4 round trips each; the JVM needs it for its JIT), then a
+ * timed sweep; rank 0 prints "size one_way_usec" per size.
  * Usage: pingpong_c [max_bytes]
  */
 #include <mpi.h>
@@ -28,10 +29,9 @@ int main(int argc, char **argv) {
   }
   char *buf = malloc(max);
   memset(buf, 1, max);
-  for (long bytes = 8; bytes <= max; bytes *= 8) {
-    int iters = iterations(bytes);
-    for (int phase = 0; phase < 2; phase++) {
-      int n = phase == 0 ? iters / 4 : iters;
+  for (int phase = 0; phase < 2; phase++) {
+    for (long bytes = 8; bytes <= max; bytes *= 8) {
+      int n = phase == 0 ? iterations(bytes) / 4 : iterations(bytes);
       MPI_Barrier(MPI_COMM_WORLD);
       double t0 = MPI_Wtime();
       for (int i = 0; i < n; i++) {
@@ -45,8 +45,8 @@ int main(int argc, char **argv) {
       }
       double t = MPI_Wtime() - t0;
       if (phase == 1 && rank == 0) printf("%ld %.4f\n", bytes, t * 1e6 / (2.0 * n));
+      if (bytes * 8 > max && bytes != max) bytes = max / 8; /* always end on max */
     }
-    if (bytes * 8 > max && bytes != max) bytes = max / 8; /* always end on max */
   }
   free(buf);
   MPI_Finalize();

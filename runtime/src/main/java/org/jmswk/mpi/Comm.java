@@ -205,7 +205,9 @@ public final class Comm {
   public Request irecv(Object buf, int offset, int count, Datatype type, int source, int tag) {
     type.checkArray(buf, offset, count);
     MemorySegment[] landing = new MemorySegment[1];
-    Request request = new Request(type, () -> type.copyOut(landing[0], buf, offset, count));
+    // copy only what arrived (the status count), as the blocking recv does
+    Request request = new Request(type,
+        st -> type.copyOut(landing[0], buf, offset, Math.max(0, Math.min(count, st.count()))));
     landing[0] = request.allocate((long) count * type.size());
     startIrecv(request, landing[0], count, type, source, tag);
     return request;

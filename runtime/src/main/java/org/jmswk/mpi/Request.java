@@ -14,10 +14,11 @@ public final class Request {
   private final MemorySegment handle = arena.allocate(ValueLayout.JAVA_LONG);
   private final MemorySegment status = arena.allocate(ValueLayout.JAVA_INT, 6);
   private final Datatype type;
-  private final Runnable onCompletion;
+  /** Runs once on successful completion with the final status (e.g. copies into a Java array). */
+  private final java.util.function.Consumer<Status> onCompletion;
   private Status completed;
 
-  Request(Datatype type, Runnable onCompletion) {
+  Request(Datatype type, java.util.function.Consumer<Status> onCompletion) {
     this.type = type;
     this.onCompletion = onCompletion;
     handle.set(ValueLayout.JAVA_LONG, 0, Constants.REQUEST_NULL);
@@ -77,12 +78,13 @@ public final class Request {
 
   /** True once MPI has released the request (MPI_REQUEST_NULL). */
   public boolean isNull() {
+    if (completed != null) return true; // the arena holding the handle is closed by then
     return handle.get(ValueLayout.JAVA_LONG, 0) == Constants.REQUEST_NULL;
   }
 
   private Status complete() {
     completed = Status.read(status);
-    if (!completed.cancelled() && onCompletion != null) onCompletion.run();
+    if (!completed.cancelled() && onCompletion != null) onCompletion.accept(completed);
     arena.close();
     return completed;
   }

@@ -1,0 +1,76 @@
+#!/bin/bash
+# Runs once at image build time: MCA parameters, environment for ssh-started daemons, sshd
+# and the cluster's ssh key. Nothing here is a secret worth protecting beyond the private
+# network: no container port is ever published and the key is made per image build.
+set -euo pipefail
+
+# --- MCA parameters --------------------------------------------------------------------------
+# set_param FILE KEY VALUE: drop every existing line for KEY (Debian's file may pin lo), make
+# sure the file ends in a newline (Debian's does not), then append KEY = VALUE.
+set_param() {
+  local file=$1 key=$2 value=$3
+  mkdir -p "$(dirname "$file")"
+  touch "$file"
+  sed -i -E "/^[[:space:]]*${key}[[:space:]]*=/d" "$file"
+  if [ -s "$file" ] && [ "$(tail -c1 "$file" | od -An -c | tr -d ' ')" != '\n' ]; then
+    printf '\n' >> "$file"
+  fi
+  printf '%s = %s\n' "$key" "$value" >> "$file"
+}
+# The cluster network is the container's only interface besides lo: eth0.
+IFACE=eth0
+OMPI_CONF=/etc/openmpi/openmpi-mca-params.conf
+set_param "$OMPI_CONF" btl_tcp_if_include "$IFACE"
+set_param "$OMPI_CONF" oob_tcp_if_include "$IFACE"
+set_param "$OMPI_CONF" btl "self,sm,tcp"
+# No CMA/XPMEM single copy between containers (fails with errno 1 in containers).
+set_param "$OMPI_CONF" smsc "^cma,xpmem,knem"
+set_param "$OMPI_CONF" btl_sm_single_copy_mechanism none
+# PRRTE (the 5.x launcher) reads its own file; PMIx too.
+for f in /etc/openmpi/prte-mca-params.conf /etc/prte-mca-params.conf; do
+  set_param "$f" oob_tcp_if_include "$IFACE"
+  set_param "$f" prte_if_include "$IFACE"
+done
+
+# --- environment for processes started over ssh (prted and what it starts) --------------------
+# pam_env reads /etc/environment for every ssh session; Docker's ENV reaches only docker exec.
+cat > /etc/environment <<ENVEOF
+PATH=$PATH
+JAVA_HOME=$JAVA_HOME
+JMSWK_HOME=$JMSWK_HOME
+JMSWK_NATIVE_LIB=$JMSWK_NATIVE_LIB
+OMPI_ALLOW_RUN_AS_ROOT=1
+OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+PRTE_ALLOW_RUN_AS_ROOT=1
+PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1
+LANG=C.UTF-8
+ENVEOF
+
+# --- sshd: key-only root login --------------------------------------------------------------
+mkdir -p /run/sshd /etc/ssh/sshd_config.d
+cat > /etc/ssh/sshd_config.d/jmswk.conf <<'SSHEOF'
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UseDNS no
+MaxStartups 200:30:400
+MaxSessions 200
+LogLevel ERROR
+SSHEOF
+rm -f /etc/ssh/ssh_host_*
+ssh-keygen -A >/dev/null
+
+# --- the cluster key: made here, per image build; never in the repository -------------------
+install -d -m 700 /root/.ssh
+ssh-keygen -q -t ed25519 -N '' -C jmswk-cluster -f /root/.ssh/id_ed25519
+cp /root/.ssh/id_ed25519.pub /root/.ssh/authorized_keys
+chmod 600 /root/.ssh/authorized_keys
+cat > /root/.ssh/config <<'CFGEOF'
+Host *
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  LogLevel ERROR
+  BatchMode yes
+  ConnectTimeout 10
+CFGEOF
+chmod 600 /root/.ssh/config

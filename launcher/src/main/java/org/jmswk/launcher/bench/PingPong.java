@@ -1,0 +1,64 @@
+package org.jmswk.launcher.bench;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.jmswk.mpi.Comm;
+import org.jmswk.mpi.Datatype;
+import org.jmswk.mpi.MPI;
+
+/**
+ * Two-rank ping-pong through the binding; the Java side of {@code jmswk bench pingpong}.
+ * Same protocol as native/bench/pingpong_c.c. Usage: {@code PingPong heap|offheap [max_bytes]}.
+ */
+public final class PingPong {
+  private PingPong() {}
+
+  static int iterations(long size) {
+    long n = (64L << 20) / Math.max(size, 1);
+    return (int) Math.max(200, Math.min(20000, n));
+  }
+
+  public static void main(String[] args) {
+    boolean offHeap = args.length > 0 && args[0].equals("offheap");
+    int max = args.length > 1 ? Integer.parseInt(args[1]) : 1 << 20;
+    MPI.init();
+    Comm world = MPI.COMM_WORLD;
+    int rank = world.rank();
+    if (world.size() != 2) {
+      if (rank == 0) System.err.println("PingPong: needs exactly 2 ranks, got " + world.size());
+      MPI.abort(world, 2);
+    }
+    byte[] array = new byte[max];
+    MemorySegment segment = Arena.global().allocate(max, 64);
+    int peer = 1 - rank;
+    for (int phase = 0; phase < 2; phase++) {
+      for (long bytes = 8; bytes <= max; bytes *= 8) {
+        int size = (int) bytes;
+        int n = phase == 0 ? iterations(bytes) / 4 : iterations(bytes);
+        world.barrier();
+        double t0 = MPI.wtime();
+        for (int i = 0; i < n; i++) {
+          if (rank == 0) {
+            if (offHeap) {
+              world.send(segment, size, Datatype.BYTE, peer, 0);
+              world.recv(segment, size, Datatype.BYTE, peer, 0);
+            } else {
+              world.send(array, size, Datatype.BYTE, peer, 0);
+              world.recv(array, size, Datatype.BYTE, peer, 0);
+            }
+          } else if (offHeap) {
+            world.recv(segment, size, Datatype.BYTE, peer, 0);
+            world.send(segment, size, Datatype.BYTE, peer, 0);
+          } else {
+            world.recv(array, size, Datatype.BYTE, peer, 0);
+            world.send(array, size, Datatype.BYTE, peer, 0);
+          }
+        }
+        double t = MPI.wtime() - t0;
+        if (phase == 1 && rank == 0) System.out.printf("%d %.4f%n", bytes, t * 1e6 / (2.0 * n));
+        if (bytes * 8 > max && bytes != max) bytes = max / 8; // always end on max
+      }
+    }
+    MPI.finish();
+  }
+}
