@@ -1,0 +1,39 @@
+package org.jmswk.launcher.job;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a job script asks for, from either dialect. {@code nodes} counts every node of the job,
+ * those for static processes and those for dynamic workers; {@code staticProcs} is how many
+ * processes mpiexec starts ({@code proc=} / Slurm's task count).
+ *
+ * @param nodes        nodes in all (node=N, the product of a shape, or --nodes)
+ * @param shape        node shape such as [12, 8], or empty when none was given
+ * @param staticProcs  processes mpiexec starts; 0 when not given (then one per node)
+ * @param procsPerNode slots per node (--ntasks-per-node / max-proc-per-node); 0 when not given
+ * @param masterOnFirstNode shape=1: the single static process sits on the first node
+ * @param elapse       the time limit, or null for none
+ * @param resourceGroup rscgrp= or --partition
+ * @param group        -g (vendor) / --account
+ * @param jobName      -N / --job-name, or null
+ * @param printStats   -s / -S (print job statistics at the end)
+ * @param environment  -x VAR=value, in order
+ * @param warnings     things accepted but ignored, each naming file:line
+ */
+public record JobSpec(int nodes, List<Integer> shape, int staticProcs, int procsPerNode,
+                      boolean masterOnFirstNode, Duration elapse, String resourceGroup, String group,
+                      String jobName, boolean printStats, boolean mswk, Map<String, String> environment,
+                      List<String> warnings) {
+
+  /** Slots each node offers: procsPerNode, or 1. */
+  public int slotsPerNode() {
+    return procsPerNode > 0 ? procsPerNode : 1;
+  }
+
+  /** Static processes mpiexec starts: staticProcs, or one per node. */
+  public int effectiveStaticProcs() {
+    return staticProcs > 0 ? staticProcs : nodes;
+  }
+}
