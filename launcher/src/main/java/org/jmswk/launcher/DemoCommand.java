@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jmswk.launcher.job.LocalTarget;
+import org.jmswk.launcher.job.JobRunner;
+import org.jmswk.launcher.job.JobScriptException;
+import org.jmswk.launcher.job.JobScriptParser;
+import org.jmswk.launcher.job.JobSpec;
+import org.jmswk.launcher.job.JobStats;
+import org.jmswk.launcher.job.Launch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,32 +36,27 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--message", defaultValue = "Hello", description = "What the master sends (default: ${DEFAULT-VALUE}).")
   String message;
 
-  @Option(names = "--timeout", defaultValue = "120", description = "Seconds before the job is ended (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds;
-
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, JobScriptException {
     if (workers < 1) throw new picocli.CommandLine.ParameterException(
         new picocli.CommandLine(this), "--workers must be at least 1");
-    Path jobDir = Files.createTempDirectory("jmswk-demo-");
+    Path jobDir = JobRunner.newJobDir();
     Path script = jobDir.resolve("job.sh");
     try (InputStream in = DemoCommand.class.getResourceAsStream("/org/jmswk/examples/spawn/job.sh")) {
       if (in == null) throw new IllegalStateException("the spawn example's job script is not in this jar");
       Files.copy(in, script);
     }
-    script.toFile().setExecutable(true);
-    Path hostfile = Files.writeString(jobDir.resolve("hostfile"), LocalTarget.hostfile(workers + 1));
-    Map<String, String> env = LocalTarget.environment(hostfile, Installation.home().orElse(null));
-    env.put("JMSWK_JAVA", Installation.java());
-    env.put("JMSWK_CLASSPATH", Installation.jar().map(Path::toString)
-        .orElse(System.getProperty("java.class.path")));
-
-    System.out.printf("jmswk demo: 1 master + %d workers on this machine (job dir %s)%n%n", workers, jobDir);
-    BoundedProcess.Result r = BoundedProcess.run(List.of("bash", script.toString(), message), env, jobDir,
-        Duration.ofSeconds(timeoutSeconds), line -> System.out.println("  | " + line));
+    JobSpec spec = JobScriptParser.parse("examples/spawn/job.sh", Files.readAllLines(script), true, List.of())
+        .withNodes(workers + 1);
+    Launch launch = Launch.local(spec, jobDir.resolve("hostfile"));
+    System.out.printf("jmswk demo: job %s, 1 master + %d workers on this machine (job dir %s)%n%n",
+        jobDir.getFileName(), workers, jobDir);
+    JobRunner.Outcome outcome = JobRunner.run(spec, launch, script, List.of(message), jobDir,
+        line -> System.out.println("  | " + line));
+    JobStats stats = outcome.stats();
 
     Map<Integer, String[]> received = new TreeMap<>();
-    for (String line : r.lines()) {
+    for (String line : outcome.output()) {
       Matcher m = RECEIVED.matcher(line);
       if (m.find()) received.put(Integer.parseInt(m.group(1)), new String[] {m.group(3), m.group(4)});
     }
@@ -67,11 +66,11 @@ public final class DemoCommand implements Callable<Integer> {
       String[] got = received.get(rank);
       System.out.printf("%-8d %-20s %s%n", rank, got == null ? "-" : got[0], got == null ? "(nothing)" : "\"" + got[1] + "\"");
     }
-    boolean ok = r.exitCode() == 0 && received.size() == workers
+    boolean ok = stats.exitCode() == 0 && received.size() == workers && outcome.survivors().isEmpty()
         && received.values().stream().allMatch(g -> g[1].equals(message));
-    String end = r.timedOut() ? "ended after the " + timeoutSeconds + " s limit" : "exit code " + r.exitCode();
-    System.out.printf("%njob: %s, %d of %d workers got the message, %.1f s%n", end, received.size(), workers,
-        r.elapsed().toMillis() / 1000.0);
+    System.out.printf("%njob: exit code %d, end reason %s, %d of %d workers got the message, %.1f s, %s%n",
+        stats.exitCode(), stats.endReason(), received.size(), workers, stats.elapsed().toMillis() / 1000.0,
+        outcome.survivors().isEmpty() ? "nothing left running" : "LEFT RUNNING: " + outcome.survivors());
     System.out.println(ok ? "demo: OK" : "demo: FAILED");
     return ok ? 0 : 1;
   }

@@ -18,7 +18,7 @@ class DemoCommandTest {
     int code;
     try {
       System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new Jmswk()).execute("demo", "--workers", "2", "--message", "Bonjour", "--timeout", "90");
+      code = new CommandLine(new Jmswk()).execute("demo", "--workers", "2", "--message", "Bonjour");
     } finally {
       System.setOut(original);
     }

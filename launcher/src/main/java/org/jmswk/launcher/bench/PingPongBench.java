@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.jmswk.launcher.BoundedProcess;
+import org.jmswk.launcher.Json;
 import org.jmswk.launcher.Installation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

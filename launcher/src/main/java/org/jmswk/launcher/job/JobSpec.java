@@ -32,6 +32,12 @@ public record JobSpec(int nodes, List<Integer> shape, int staticProcs, int procs
     return procsPerNode > 0 ? procsPerNode : 1;
   }
 
+  /** The same job with {@code n} nodes in all (and no shape). */
+  public JobSpec withNodes(int n) {
+    return new JobSpec(n, List.of(), staticProcs, procsPerNode, masterOnFirstNode, elapse, resourceGroup, group,
+        jobName, printStats, mswk, environment, warnings);
+  }
+
   /** Static processes mpiexec starts: staticProcs, or one per node. */
   public int effectiveStaticProcs() {
     return staticProcs > 0 ? staticProcs : nodes;

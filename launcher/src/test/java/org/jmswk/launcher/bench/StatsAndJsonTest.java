@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jmswk.launcher.Json;
 import org.junit.jupiter.api.Test;
 
 class StatsAndJsonTest {

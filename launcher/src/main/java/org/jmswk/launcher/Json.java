@@ -1,4 +1,4 @@
-package org.jmswk.launcher.bench;
+package org.jmswk.launcher;
 
 import java.util.Iterator;
 import java.util.List;

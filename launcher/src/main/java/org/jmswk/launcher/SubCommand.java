@@ -1,0 +1,116 @@
+package org.jmswk.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jmswk.launcher.job.JobRunner;
+import org.jmswk.launcher.job.JobScriptException;
+import org.jmswk.launcher.job.JobScriptParser;
+import org.jmswk.launcher.job.JobSpec;
+import org.jmswk.launcher.job.Launch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jmswk sub}: submit a job script and run it as a job. */
+@Command(name = "sub", mixinStandardHelpOptions = true,
+    description = {
+        "Runs a job script as a job. The script's #PJM or #SBATCH directives say how many nodes",
+        "(node=N or node=XxY counts every node, static and for dynamic workers; --nodes), the",
+        "static processes (--mpi proc=N; --ntasks), the time limit (elapse=; --time) and more.",
+        "A bad directive is an error naming file:line, and nothing is launched.",
+        "",
+        "Target: this machine by default (each node of the job becomes slots on localhost); the",
+        "Slurm allocation the command runs in, when SLURM_JOB_NODELIST is set.",
+        "",
+        "Inside the script a plain `mpiexec` gets the job's hosts and slots, so MPI_UNIVERSE_SIZE",
+        "covers the dynamic workers. The job ends when the script ends; every process of the job",
+        "still running is then ended. The job's output, hostfile and statistics (stats.json) are",
+        "kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"the script's exit code", "2:the job script or the command line is wrong (nothing ran)",
+        "137:the job was ended at its time limit"})
+public final class SubCommand implements Callable<Integer> {
+  @Option(names = "--mswk", description = "A master-worker job: the master may spawn workers while it runs."
+      + " Cannot be combined with --step, --bulk or --interact.")
+  boolean mswk;
+
+  @Option(names = {"-s", "-S"}, description = "Print the job statistics when the job ends (or #PJM -s).")
+  boolean printStats;
+
+  @Option(names = "--step", description = "A step job (refused with --mswk).")
+  boolean step;
+
+  @Option(names = "--bulk", description = "A bulk job (refused with --mswk).")
+  boolean bulk;
+
+  @Option(names = "--interact", description = "An interactive job (refused with --mswk).")
+  boolean interactive;
+
+  @Option(names = "-x", paramLabel = "VAR=value", description = "Set a variable in the job's environment.")
+  List<String> exports = new ArrayList<>();
+
+  @Parameters(index = "0", paramLabel = "SCRIPT", description = "The job script.")
+  Path script;
+
+  @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the job script.")
+  List<String> args = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(script);
+    } catch (NoSuchFileException e) {
+      System.err.println("jmswk sub: no such job script: " + script);
+      return 2;
+    }
+    List<String> submitOptions = new ArrayList<>();
+    if (step) submitOptions.add("--step");
+    if (bulk) submitOptions.add("--bulk");
+    if (interactive) submitOptions.add("--interact");
+    if (printStats) submitOptions.add("-s");
+    for (String x : exports) submitOptions.addAll(List.of("-x", x));
+    JobSpec spec;
+    try {
+      spec = JobScriptParser.parse(script.toString(), lines, mswk, submitOptions);
+    } catch (JobScriptException e) {
+      e.problems().forEach(p -> System.err.println("jmswk sub: error: " + p));
+      System.err.println("jmswk sub: nothing was launched");
+      return 2;
+    }
+    spec.warnings().forEach(w -> System.err.println("jmswk sub: warning: " + w));
+    return run(spec, script, args);
+  }
+
+  /** Runs a parsed job on the target the environment calls for; prints what happened. */
+  static int run(JobSpec spec, Path script, List<String> args) throws IOException {
+    Path jobDir = JobRunner.newJobDir();
+    Path hostfile = jobDir.resolve("hostfile");
+    Launch launch;
+    try {
+      launch = System.getenv("SLURM_JOB_NODELIST") != null
+          ? Launch.slurm(spec, System.getenv(), hostfile)
+          : Launch.local(spec, hostfile);
+    } catch (IllegalArgumentException e) {
+      System.err.println("jmswk sub: " + e.getMessage());
+      return 2;
+    }
+    System.err.printf("[jmswk] job %s: %s on %s (%d nodes asked, universe size %d)%n", jobDir.getFileName(),
+        script.getFileName(), launch.target(), spec.nodes(), launch.universeSize());
+    JobRunner.Outcome outcome = JobRunner.run(spec, launch, script, args, jobDir, System.out::println);
+    var stats = outcome.stats();
+    System.err.printf("[jmswk] job %s ended: exit code %d, end reason %s, %s%n", stats.jobId(), stats.exitCode(),
+        stats.endReason(), outcome.leftovers().isEmpty() ? "nothing left running"
+            : "ended " + outcome.leftovers().size() + " leftover processes");
+    if (!outcome.survivors().isEmpty()) {
+      System.err.println("[jmswk] WARNING: processes of the job survived: " + outcome.survivors());
+    }
+    if (spec.printStats()) System.out.print(stats.table());
+    return stats.exitCode();
+  }
+}

@@ -1,0 +1,170 @@
+package org.jmswk.launcher.job;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.jmswk.launcher.BoundedProcess;
+import org.jmswk.launcher.Installation;
+import org.jmswk.launcher.Json;
+
+/**
+ * Runs a job script as the job script process: the job lives exactly as long as the script.
+ * The script runs in its own job directory's environment (the target's hostfile and MPI
+ * settings, the -x variables), under the elapse limit; when it ends, every process of the job
+ * still running is ended and that none is left is checked. Statistics go to the job directory.
+ */
+public final class JobRunner {
+  /** Used when the script sets no limit, so that no job waits without bound. */
+  public static final Duration DEFAULT_LIMIT = Duration.ofHours(24);
+
+  /** A finished job: its statistics, output, and the pids that had to be ended at its end. */
+  public record Outcome(JobStats stats, Path jobDir, List<String> output, List<Long> leftovers, List<Long> survivors) {}
+
+  private JobRunner() {}
+
+  /** The directory that holds every job run from this machine. */
+  public static Path jobsRoot() {
+    String dir = System.getProperty("jmswk.jobs.dir", System.getenv("JMSWK_JOBS_DIR"));
+    return dir != null && !dir.isBlank() ? Path.of(dir)
+        : Path.of(System.getProperty("user.home"), ".jmswk", "jobs");
+  }
+
+  /** A new job directory with the next free number as its id. */
+  public static Path newJobDir() throws IOException {
+    Path root = jobsRoot();
+    Files.createDirectories(root);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int next = 1;
+      try (var dirs = Files.list(root)) {
+        next += dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
+            .mapToInt(Integer::parseInt).max().orElse(0);
+      }
+      try {
+        return Files.createDirectory(root.resolve(Integer.toString(next)));
+      } catch (FileAlreadyExistsException raced) {
+        // another submit took this number: look again
+      }
+    }
+    throw new IOException("cannot allocate a job directory under " + root);
+  }
+
+  /**
+   * Runs {@code script} with {@code args} in {@code jobDir} (from {@link #newJobDir()}), with
+   * {@code launch} composed for {@code jobDir.resolve("hostfile")}. Each output line also goes
+   * to {@code onLine}.
+   */
+  public static Outcome run(JobSpec spec, Launch launch, Path script, List<String> args, Path jobDir,
+                            Consumer<String> onLine) throws IOException {
+    String jobId = jobDir.getFileName().toString();
+    Files.writeString(jobDir.resolve("hostfile"), launch.hostfile());
+    Map<String, String> env = new LinkedHashMap<>(launch.environment());
+    env.putAll(spec.environment());
+    env.put("JMSWK_JOB_ID", jobId);
+    env.put("JMSWK_JOB_DIR", jobDir.toString());
+    env.put("JMSWK_JAVA", Installation.java());
+    env.put("JMSWK_CLASSPATH", Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path")));
+    Installation.home().ifPresent(home -> {
+      env.put("JMSWK_HOME", home.toString());
+      env.put("PATH", home.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    });
+    JobProcesses.becomeSubreaper();
+
+    Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
+    Instant start = Instant.now();
+    writeState(jobDir, spec, launch, script, "RUNNING", start, null);
+    List<String> command = new ArrayList<>(List.of("bash", script.toAbsolutePath().toString()));
+    command.addAll(args);
+    BoundedProcess.Result result;
+    try (BufferedWriter out = Files.newBufferedWriter(jobDir.resolve("output.txt"), StandardCharsets.UTF_8)) {
+      result = BoundedProcess.run(command, env, script.toAbsolutePath().getParent(), limit, line -> {
+        try {
+          synchronized (out) {
+            out.write(line);
+            out.newLine();
+            out.flush();
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        if (onLine != null) onLine.accept(line);
+      });
+    }
+    List<Long> leftovers = JobProcesses.endAll(jobId, 2000);
+    List<Long> survivors = JobProcesses.find(jobId).stream().map(ProcessHandle::pid).toList();
+    Instant end = Instant.now();
+
+    String reason = result.timedOut() ? "elapse limit exceeded (" + JobStats.hms(limit) + ")" : "-";
+    int exitCode = result.timedOut() ? 137 : result.exitCode();
+    JobStats stats = stats(spec, launch, script, jobId, start, end, exitCode, reason, List.of());
+    Files.writeString(jobDir.resolve("stats.json"), Json.write(stats.toMap()));
+    writeState(jobDir, spec, launch, script, "END", start, stats);
+    return new Outcome(stats, jobDir, result.lines(), leftovers, survivors);
+  }
+
+  static JobStats stats(JobSpec spec, Launch launch, Path script, String jobId, Instant start, Instant end,
+                        int exitCode, String reason, List<String> failedNodes) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    var require = new JobStats.Resources(spec.nodes(), Launch.slotsFor(spec, spec.nodes()).stream()
+        .mapToInt(Integer::intValue).sum(), -1, -1);
+    int allocNodes = launch.nodes().size();
+    boolean local = launch.target().equals("local");
+    int allocCores = local ? cores : -1;
+    long allocMem = local ? memTotalMiB() : -1;
+    var alloc = new JobStats.Resources(allocNodes, launch.universeSize(), allocCores, allocMem);
+    int usedSlots = 0;
+    for (int i = 0; i < allocNodes; i++) if (!failedNodes.contains(launch.nodes().get(i))) usedSlots += launch.slots().get(i);
+    var use = new JobStats.Resources(allocNodes - failedNodes.size(), usedSlots,
+        allocCores < 0 ? -1 : allocCores * (allocNodes - failedNodes.size()) / Math.max(allocNodes, 1),
+        allocMem < 0 ? -1 : allocMem * (allocNodes - failedNodes.size()) / Math.max(allocNodes, 1));
+    String name = spec.jobName() != null ? spec.jobName() : script.getFileName().toString();
+    return new JobStats(jobId, name, script.toString(), launch.target(), start, end, exitCode, reason,
+        require, alloc, use, failedNodes);
+  }
+
+  /** MemTotal of this machine in MiB, or -1. */
+  static long memTotalMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static void writeState(Path jobDir, JobSpec spec, Launch launch, Path script, String state,
+                                 Instant start, JobStats stats) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("state", state);
+    p.setProperty("pid", Long.toString(ProcessHandle.current().pid()));
+    p.setProperty("script", script.toAbsolutePath().toString());
+    p.setProperty("name", spec.jobName() != null ? spec.jobName() : script.getFileName().toString());
+    p.setProperty("target", launch.target());
+    p.setProperty("nodes", String.join(",", launch.nodes()));
+    p.setProperty("start", start.toString());
+    if (stats != null) {
+      p.setProperty("end", stats.end().toString());
+      p.setProperty("exit_code", Integer.toString(stats.exitCode()));
+      p.setProperty("end_reason", stats.endReason());
+    }
+    Path tmp = jobDir.resolve("job.properties.tmp");
+    try (var w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      p.store(w, "jmswk job state");
+    }
+    Files.move(tmp, jobDir.resolve("job.properties"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

@@ -1,0 +1,80 @@
+package org.jmswk.launcher.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real job script processes: limits, leftovers, environment and statistics. */
+class JobRunnerTest {
+  @TempDir Path jobs;
+
+  @BeforeEach
+  void useTemporaryJobsDir() {
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+  }
+
+  private JobRunner.Outcome run(String... scriptLines) throws Exception {
+    Path script = Files.write(jobs.resolve("job-" + System.nanoTime() + ".sh"), List.of(scriptLines));
+    JobSpec spec = JobScriptParser.parse(script.toString(), List.of(scriptLines), true, List.of());
+    Path dir = JobRunner.newJobDir();
+    return JobRunner.run(spec, Launch.local(spec, dir.resolve("hostfile")), script, List.of("arg1"), dir, null);
+  }
+
+  @Test
+  void normalEndGivesExitCodeDashReasonAndStatisticsFiles() throws Exception {
+    JobRunner.Outcome o = run("#PJM -L node=3", "#PJM -x GREETING=hi", "echo \"$GREETING $1 $JMSWK_JOB_ID\"",
+        "cat \"$OMPI_MCA_orte_default_hostfile\"");
+    assertEquals(0, o.stats().exitCode());
+    assertEquals("-", o.stats().endReason());
+    String id = o.stats().jobId();
+    assertEquals("hi arg1 " + id, o.output().getFirst());
+    assertEquals("localhost slots=3", o.output().get(1));
+    assertEquals(3, o.stats().require().nodes());
+    assertEquals(1, o.stats().alloc().nodes());
+    assertTrue(Files.readString(o.jobDir().resolve("stats.json")).contains("\"end_reason\": \"-\""));
+    assertTrue(Files.readString(o.jobDir().resolve("output.txt")).startsWith("hi arg1"));
+    assertTrue(Files.readString(o.jobDir().resolve("job.properties")).contains("state=END"));
+  }
+
+  @Test
+  void scriptExitCodeIsTheJobsExitCode() throws Exception {
+    assertEquals(3, run("exit 3").stats().exitCode());
+  }
+
+  @Test
+  void elapseLimitEndsTheJobAndSaysSo() throws Exception {
+    long t0 = System.nanoTime();
+    JobRunner.Outcome o = run("#PJM -L elapse=2", "sleep 120");
+    assertTrue((System.nanoTime() - t0) / 1e9 < 60, "the limit did not end the job");
+    assertEquals(137, o.stats().exitCode());
+    assertTrue(o.stats().endReason().startsWith("elapse limit exceeded"), o.stats().endReason());
+    assertTrue(o.survivors().isEmpty(), o.survivors().toString());
+  }
+
+  @Test
+  void processesLeftRunningAreEndedWhenTheScriptEnds() throws Exception {
+    JobRunner.Outcome o = run("setsid sleep 300 >/dev/null 2>&1 < /dev/null &", "nohup sleep 301 >/dev/null 2>&1 &",
+        "echo started");
+    assertEquals(0, o.stats().exitCode());
+    assertEquals(2, o.leftovers().size(), o.leftovers().toString());
+    assertTrue(o.survivors().isEmpty(), o.survivors().toString());
+    for (long pid : o.leftovers()) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still runs");
+    }
+  }
+
+  @Test
+  void jobIdsCountUp() throws IOException {
+    Path a = JobRunner.newJobDir();
+    Path b = JobRunner.newJobDir();
+    assertEquals(Integer.parseInt(a.getFileName().toString()) + 1, Integer.parseInt(b.getFileName().toString()));
+  }
+}
