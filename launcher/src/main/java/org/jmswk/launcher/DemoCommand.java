@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code jmswk demo}: the dynamic-spawn example as a job on this machine, and what happened. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {
-        "Runs the dynamic-spawn example (examples/spawn/job.sh) as a job on this machine:",
+        "Run the dynamic-spawn example as a job on this machine.",
+        "",
+        "Runs examples/spawn/job.sh as a job on this machine:",
         "one Java master started by mpiexec spawns Java workers with MPI_Comm_spawn, they",
         "exchange port names over connect/accept/disconnect, and the master sends each",
         "worker a message. Prints the job's output live, then a summary per worker."})

@@ -19,6 +19,8 @@ import picocli.CommandLine.Parameters;
 /** {@code jmswk sub}: submit a job script and run it as a job. */
 @Command(name = "sub", mixinStandardHelpOptions = true,
     description = {
+        "Submit a job script: run it as a job on this machine or in a Slurm allocation.",
+        "",
         "Runs a job script as a job. The script's #PJM or #SBATCH directives say how many nodes",
         "(node=N or node=XxY counts every node, static and for dynamic workers; --nodes), the",
         "static processes (--mpi proc=N; --ntasks), the time limit (elapse=; --time) and more.",

@@ -109,10 +109,19 @@ public final class MpiRun {
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(absoluteClassPath());
     cmd.add(mainClass);
     cmd.addAll(args);
     return cmd;
+  }
+
+  /** The test's class path with absolute entries (ranks and spawned workers may run elsewhere). */
+  static String absoluteClassPath() {
+    List<String> entries = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   private Map<String, String> environment() {
@@ -166,13 +175,23 @@ public final class MpiRun {
     return result;
   }
 
-  /** Kills mpirun's descendants (leaves first), then mpirun; each wait bounded. */
+  /**
+   * Ends the job: SIGTERM to mpirun (which then cleans up its ranks and session directory), and
+   * after at most 3 s SIGKILL to every process that was in its tree; each wait bounded.
+   */
   static void killTree(Process process) {
-    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-    all.add(process.toHandle());
-    for (ProcessHandle h : all.reversed()) h.destroyForcibly();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    process.destroy();
+    try {
+      process.waitFor(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tree.addAll(process.descendants().toList());
+    tree.add(process.toHandle());
+    for (ProcessHandle h : tree.reversed()) h.destroyForcibly();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (ProcessHandle h : all) {
+    for (ProcessHandle h : tree) {
       long left = deadline - System.nanoTime();
       if (left <= 0) break;
       try {

@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code jmswk bench}: benchmarks that print ratios against C measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = {"Benchmarks. Each runs the C reference and the Java side in the same run, several",
+    description = {"Benchmarks against C, measured in the same run.", "",
+        "Each runs the C reference and the Java side in the same run, several",
         "rounds in alternation, and prints medians and the Java/C ratio."},
     subcommands = {PingPongBench.class})
 public final class BenchCommand implements Runnable {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * arrays and off-heap segments), alternating within each round, medians and Java/C ratios.
  */
 @Command(name = "pingpong", mixinStandardHelpOptions = true,
-    description = {"Two-rank ping-pong, 8 B to 1 MiB: C, Java with byte[] (copied through native",
+    description = {"Two-rank ping-pong latency, Java binding vs C.", "",
+        "Two-rank ping-pong, 8 B to 1 MiB: C, Java with byte[] (copied through native",
         "memory) and Java with off-heap MemorySegments (zero copy), run in turn under mpirun on",
         "this machine. Prints the median one-way latency per size over the rounds and the median",
         "of the per-round Java/C ratios. Targets: off-heap <= 1.05x C at 1 MiB, <= 1.5x at 8 B."})

@@ -134,7 +134,7 @@ public final class JobRunner {
   }
 
   /** MemTotal of this machine in MiB, or -1. */
-  static long memTotalMiB() {
+  public static long memTotalMiB() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
         if (line.startsWith("MemTotal:")) return Long.parseLong(line.replaceAll("\\D", "")) / 1024;

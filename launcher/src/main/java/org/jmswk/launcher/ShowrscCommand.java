@@ -1,0 +1,37 @@
+package org.jmswk.launcher;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jmswk.launcher.job.JobRecord;
+import org.jmswk.launcher.job.JobRunner;
+import org.jmswk.launcher.job.ResourceView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code jmswk showrsc}: the nodes jobs can use, like the vendor's pjshowrsc. */
+@Command(name = "showrsc", mixinStandardHelpOptions = true,
+    description = {"Show the nodes jobs can use: TOTAL / FREE / ALLOC per cluster.", "",
+        "Shows TOTAL / FREE / ALLOC nodes per cluster: this machine (\"local\"). A node that is",
+        "down is left out of every figure. ALLOC counts nodes running a job started with jmswk sub."})
+public final class ShowrscCommand implements Callable<Integer> {
+  @Option(names = "-l", description = "Also cpu and memory (MiB).")
+  boolean long_;
+
+  @Option(names = "-v", description = "Also one line per node.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws IOException {
+    Set<String> allocated = new HashSet<>();
+    for (JobRecord j : JobRecord.all(JobRunner.jobsRoot())) {
+      if (j.state().equals("RUNNING") && j.target().equals("local")) allocated.add("localhost");
+    }
+    var local = new ResourceView.Node("localhost", true, Runtime.getRuntime().availableProcessors(),
+        JobRunner.memTotalMiB());
+    System.out.print(ResourceView.render("local", List.of(local), allocated, long_, verbose));
+    return 0;
+  }
+}

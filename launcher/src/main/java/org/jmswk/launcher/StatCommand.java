@@ -1,0 +1,79 @@
+package org.jmswk.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.jmswk.launcher.job.JobRecord;
+import org.jmswk.launcher.job.JobRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jmswk stat}: the jobs run from this machine. */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = {"List the jobs run from this machine, or one job's statistics.", "",
+        "Lists the jobs run from this machine (~/.jmswk/jobs, or JMSWK_JOBS_DIR): id, name,",
+        "state (RUNNING, END, or LOST when the launcher died), target, nodes, start, elapsed time, exit",
+        "code and end reason. With a job id, prints that job's statistics as JSON."})
+public final class StatCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("MM/dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "JOB_ID", description = "Show this job's statistics.")
+  String jobId;
+
+  @Option(names = "--json", description = "Print the list as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (jobId != null) {
+      var stats = JobRunner.jobsRoot().resolve(jobId).resolve("stats.json");
+      if (!jobId.matches("\\d+") || !Files.isDirectory(stats.getParent())) {
+        System.err.println("jmswk stat: no job " + jobId + " under " + JobRunner.jobsRoot());
+        return 1;
+      }
+      if (!Files.exists(stats)) {
+        System.out.println("job " + jobId + " has no statistics yet (still running?)");
+        return 0;
+      }
+      System.out.print(Files.readString(stats));
+      return 0;
+    }
+    List<JobRecord> jobs = JobRecord.all(JobRunner.jobsRoot());
+    if (json) {
+      List<Object> list = new ArrayList<>();
+      for (JobRecord j : jobs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", j.id());
+        m.put("name", j.name());
+        m.put("state", j.state());
+        m.put("target", j.target());
+        m.put("nodes", j.nodes());
+        m.put("start", j.start().toString());
+        m.put("elapsed_seconds", j.elapsed().toMillis() / 1000.0);
+        m.put("exit_code", j.exitCode());
+        m.put("end_reason", j.endReason());
+        list.add(m);
+      }
+      System.out.print(Json.write(list));
+      return 0;
+    }
+    System.out.printf("%-6s %-20s %-8s %-7s %5s %-15s %9s %5s %s%n",
+        "ID", "NAME", "STATE", "TARGET", "NODES", "START", "ELAPSED", "EXIT", "REASON");
+    for (JobRecord j : jobs) {
+      long s = j.elapsed().toSeconds();
+      System.out.printf("%-6s %-20.20s %-8s %-7s %5d %-15s %02d:%02d:%02d %5s %s%n", j.id(), j.name(), j.state(),
+          j.target(), j.nodes().size(), TIME.format(j.start()), s / 3600, (s / 60) % 60, s % 60,
+          j.exitCode() == null ? "-" : j.exitCode(), j.endReason() == null ? "-" : j.endReason());
+    }
+    if (jobs.isEmpty()) System.out.println("(no jobs yet: run one with jmswk sub SCRIPT)");
+    return 0;
+  }
+}
