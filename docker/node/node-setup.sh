@@ -23,14 +23,13 @@ OMPI_CONF=/etc/openmpi/openmpi-mca-params.conf
 set_param "$OMPI_CONF" btl_tcp_if_include "$IFACE"
 set_param "$OMPI_CONF" oob_tcp_if_include "$IFACE"
 set_param "$OMPI_CONF" btl "self,sm,tcp"
-# No CMA/XPMEM single copy between containers (fails with errno 1 in containers).
-set_param "$OMPI_CONF" smsc "^cma,xpmem,knem"
-set_param "$OMPI_CONF" btl_sm_single_copy_mechanism none
-# PRRTE (the 5.x launcher) reads its own file; PMIx too.
-for f in /etc/openmpi/prte-mca-params.conf /etc/prte-mca-params.conf; do
-  set_param "$f" oob_tcp_if_include "$IFACE"
-  set_param "$f" prte_if_include "$IFACE"
-done
+# No single-copy (CMA) between processes of a container: it fails with errno 1 without
+# CAP_SYS_PTRACE. 5.x moved this from btl_vader_single_copy_mechanism to the smsc framework;
+# cma is the only smsc component Debian builds.
+set_param "$OMPI_CONF" smsc "^cma"
+# PRRTE (the 5.x launcher, prterun/prted) reads its own file; prte_if_include is the name
+# oob_tcp_if_include is a synonym of there (checked with prte_info --all).
+set_param /etc/openmpi/prte-mca-params.conf prte_if_include "$IFACE"
 
 # --- environment for processes started over ssh (prted and what it starts) --------------------
 # pam_env reads /etc/environment for every ssh session; Docker's ENV reaches only docker exec.
