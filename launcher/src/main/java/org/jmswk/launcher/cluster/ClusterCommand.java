@@ -15,6 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code jmswk cluster up|down|exec|status}: a multi-node test cluster made of containers. */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = {
+        "Start, use and stop a multi-node test cluster made of Docker containers.",
+        "",
         "A multi-node MPI cluster made of Docker containers on this machine, for",
         "trying jobs and injecting faults: a head (the job master node, hostname",
         "'head') and N slave nodes ('node1'..'nodeN') on a private network, with",
