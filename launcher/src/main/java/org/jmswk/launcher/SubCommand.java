@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.jmswk.launcher.cluster.Cluster;
+import org.jmswk.launcher.cluster.ClusterException;
+import org.jmswk.launcher.cluster.ClusterScriptHost;
+import org.jmswk.launcher.cluster.ClusterSpec;
 import org.jmswk.launcher.job.JobRunner;
 import org.jmswk.launcher.job.JobScriptException;
 import org.jmswk.launcher.job.JobScriptParser;
@@ -53,6 +57,11 @@ public final class SubCommand implements Callable<Integer> {
   @Option(names = "--interact", description = "An interactive job (refused with --mswk).")
   boolean interactive;
 
+  @Option(names = "--cluster", paramLabel = "docker[:N]", description = {"Run on a container cluster of a head and",
+      "N slave nodes (default: the job's nodes - 1), started for this job and removed after it;",
+      "run ci/cluster-setup once first."})
+  String cluster;
+
   @Option(names = "-x", paramLabel = "VAR=value", description = "Set a variable in the job's environment.")
   List<String> exports = new ArrayList<>();
 
@@ -86,7 +95,38 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     spec.warnings().forEach(w -> System.err.println("jmswk sub: warning: " + w));
+    if (cluster != null) {
+      if (!cluster.matches("docker(:[1-9][0-9]{0,2})?")) {
+        System.err.println("jmswk sub: --cluster takes docker or docker:N (N slave nodes), not '" + cluster + "'");
+        return 2;
+      }
+      int nodes = cluster.contains(":") ? Integer.parseInt(cluster.substring(7)) : Math.max(1, spec.nodes() - 1);
+      return runOnCluster(spec, script.toAbsolutePath(), args, nodes);
+    }
     return run(spec, script, args);
+  }
+
+  /** Starts a cluster for the job, runs the job script on its head, removes the cluster. */
+  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes) throws IOException {
+    Path jobDir = JobRunner.newJobDir();
+    ClusterSpec clusterSpec = ClusterSpec.defaults().withName("jmswk-job" + jobDir.getFileName())
+        .withNodes(slaveNodes).withSlotsPerNode(spec.slotsPerNode())
+        .withShared(JobRunner.jobsRoot().toAbsolutePath(), script.getParent());
+    try (Cluster c = Cluster.start(clusterSpec, System.err)) {
+      Launch launch;
+      try {
+        launch = Launch.docker(spec, c.hosts(), "eth0", jobDir.resolve("hostfile"));
+      } catch (IllegalArgumentException e) {
+        System.err.println("jmswk sub: " + e.getMessage());
+        return 2;
+      }
+      announce(jobDir, script, spec, launch);
+      return report(JobRunner.run(spec, launch, new ClusterScriptHost(c), script, args, jobDir,
+          System.out::println), spec);
+    } catch (ClusterException e) {
+      System.err.println("jmswk sub: " + e.getMessage());
+      return 3;
+    }
   }
 
   /** Runs a parsed job on the target the environment calls for; prints what happened. */
@@ -102,9 +142,17 @@ public final class SubCommand implements Callable<Integer> {
       System.err.println("jmswk sub: " + e.getMessage());
       return 2;
     }
-    System.err.printf("[jmswk] job %s: %s on %s (%d nodes asked, universe size %d)%n", jobDir.getFileName(),
-        script.getFileName(), launch.target(), spec.nodes(), launch.universeSize());
-    JobRunner.Outcome outcome = JobRunner.run(spec, launch, script, args, jobDir, System.out::println);
+    announce(jobDir, script, spec, launch);
+    return report(JobRunner.run(spec, launch, script, args, jobDir, System.out::println), spec);
+  }
+
+  private static void announce(Path jobDir, Path script, JobSpec spec, Launch launch) {
+    System.err.printf("[jmswk] job %s: %s on %s (%d nodes asked, %d allocated, universe size %d)%n",
+        jobDir.getFileName(), script.getFileName(), launch.target(), spec.nodes(), launch.nodes().size(),
+        launch.universeSize());
+  }
+
+  private static int report(JobRunner.Outcome outcome, JobSpec spec) {
     var stats = outcome.stats();
     System.err.printf("[jmswk] job %s ended: exit code %d, end reason %s, %s%n", stats.jobId(), stats.exitCode(),
         stats.endReason(), outcome.leftovers().isEmpty() ? "nothing left running"

@@ -309,6 +309,17 @@ public final class Cluster implements AutoCloseable {
    */
   public ExecResult exec(String host, Duration timeout, String workdir, Map<String, String> env, PrintStream echo,
       List<String> command) {
+    long seconds = Math.max(1, timeout.toSeconds());
+    return docker.run(Duration.ofSeconds(seconds).plus(CLIENT_GRACE), null, echo,
+        execArguments(host, timeout, workdir, env, command));
+  }
+
+  /**
+   * The docker CLI arguments (after {@code docker}) that run {@code command} on {@code host}
+   * with {@code timeout(1)} inside the container, for callers that run the client themselves.
+   */
+  public List<String> execArguments(String host, Duration timeout, String workdir, Map<String, String> env,
+      List<String> command) {
     requireHost(host);
     if (command.isEmpty()) throw new IllegalArgumentException("empty command");
     long seconds = Math.max(1, timeout.toSeconds());
@@ -320,7 +331,12 @@ public final class Cluster implements AutoCloseable {
     args.add(container(host));
     args.addAll(List.of("timeout", "-k", "10", Long.toString(seconds)));
     args.addAll(command);
-    return docker.run(Duration.ofSeconds(seconds).plus(CLIENT_GRACE), null, echo, args);
+    return args;
+  }
+
+  /** The docker CLI this cluster drives. */
+  public String dockerExecutable() {
+    return docker.executable();
   }
 
   /**

@@ -29,8 +29,8 @@ public final class JobRunner {
   /** Used when the script sets no limit, so that no job waits without bound. */
   public static final Duration DEFAULT_LIMIT = Duration.ofHours(24);
 
-  /** A finished job: its statistics, output, and the pids that had to be ended at its end. */
-  public record Outcome(JobStats stats, Path jobDir, List<String> output, List<Long> leftovers, List<Long> survivors) {}
+  /** A finished job: its statistics, output, and the processes (node:pid) that had to be ended at its end. */
+  public record Outcome(JobStats stats, Path jobDir, List<String> output, List<String> leftovers, List<String> survivors) {}
 
   private JobRunner() {}
 
@@ -67,6 +67,12 @@ public final class JobRunner {
    */
   public static Outcome run(JobSpec spec, Launch launch, Path script, List<String> args, Path jobDir,
                             Consumer<String> onLine) throws IOException {
+    return run(spec, launch, ScriptHost.LOCAL, script, args, jobDir, onLine);
+  }
+
+  /** As above, with the script process on {@code host}. */
+  public static Outcome run(JobSpec spec, Launch launch, ScriptHost host, Path script, List<String> args,
+                            Path jobDir, Consumer<String> onLine) throws IOException {
     String jobId = jobDir.getFileName().toString();
     Files.writeString(jobDir.resolve("hostfile"), launch.hostfile());
     Map<String, String> env = new LinkedHashMap<>(launch.environment());
@@ -79,7 +85,7 @@ public final class JobRunner {
       env.put("JMSWK_HOME", home.toString());
       env.put("PATH", home.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     });
-    JobProcesses.becomeSubreaper();
+    env.putAll(host.environment());
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
     Instant start = Instant.now();
@@ -88,7 +94,7 @@ public final class JobRunner {
     command.addAll(args);
     BoundedProcess.Result result;
     try (BufferedWriter out = Files.newBufferedWriter(jobDir.resolve("output.txt"), StandardCharsets.UTF_8)) {
-      result = BoundedProcess.run(command, env, script.toAbsolutePath().getParent(), limit, line -> {
+      result = host.run(command, env, script.toAbsolutePath().getParent(), limit, line -> {
         try {
           synchronized (out) {
             out.write(line);
@@ -101,13 +107,27 @@ public final class JobRunner {
         if (onLine != null) onLine.accept(line);
       });
     }
-    List<Long> leftovers = JobProcesses.endAll(jobId, 2000);
-    List<Long> survivors = JobProcesses.find(jobId).stream().map(ProcessHandle::pid).toList();
+    List<String> down = host.downNodes(launch.nodes());
+    List<String> leftovers = host.endLeftovers(jobId);
+    List<String> survivors = host.survivors(jobId);
     Instant end = Instant.now();
 
-    String reason = result.timedOut() ? "elapse limit exceeded (" + JobStats.hms(limit) + ")" : "-";
-    int exitCode = result.timedOut() ? 137 : result.exitCode();
-    JobStats stats = stats(spec, launch, script, jobId, start, end, exitCode, reason, List.of());
+    String master = launch.nodes().getFirst();
+    String reason;
+    int exitCode;
+    if (result.timedOut()) {
+      reason = "elapse limit exceeded (" + JobStats.hms(limit) + ")";
+      exitCode = 137;
+    } else if (down.contains(master)) {
+      reason = "job master node " + master + " lost";
+      exitCode = result.exitCode() == 0 ? 1 : result.exitCode();
+    } else {
+      reason = "-";
+      exitCode = result.exitCode();
+    }
+    List<String> failed = new ArrayList<>(down);
+    for (String n : reportedFailedNodes(jobDir)) if (!failed.contains(n) && launch.nodes().contains(n)) failed.add(n);
+    JobStats stats = stats(spec, launch, script, jobId, start, end, exitCode, reason, failed);
     Files.writeString(jobDir.resolve("stats.json"), Json.write(stats.toMap()));
     writeState(jobDir, spec, launch, script, "END", start, stats);
     return new Outcome(stats, jobDir, result.lines(), leftovers, survivors);
@@ -131,6 +151,17 @@ public final class JobRunner {
     String name = spec.jobName() != null ? spec.jobName() : script.getFileName().toString();
     return new JobStats(jobId, name, script.toString(), launch.target(), start, end, exitCode, reason,
         require, alloc, use, failedNodes);
+  }
+
+  /** Nodes the job's runtime fenced as failed: one name a line in $JMSWK_JOB_DIR/failed-nodes. */
+  static List<String> reportedFailedNodes(Path jobDir) {
+    Path file = jobDir.resolve("failed-nodes");
+    try {
+      return Files.exists(file) ? Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList()
+          : List.of();
+    } catch (IOException e) {
+      return List.of();
+    }
   }
 
   /** MemTotal of this machine in MiB, or -1. */

@@ -49,7 +49,14 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
           + clusterNodes.size() + " (jmswk cluster up --nodes " + (spec.nodes() - 1) + ")");
     }
     List<String> nodes = List.copyOf(clusterNodes.subList(0, spec.nodes()));
-    return new Launch("docker", nodes, slotsFor(spec, nodes.size()), environment(hostfile, networkInterface));
+    Map<String, String> env = environment(hostfile, networkInterface);
+    // PRRTE 3.0 (Debian's Open MPI 5.0.7) corrupts its heap in spawn + connect/accept across
+    // nodes with the default gds component; the hash one avoids most of it.
+    env.put("PMIX_MCA_gds", "hash");
+    // Oversubscription would let PRRTE map every spawned worker onto the head.
+    env.remove("OMPI_MCA_rmaps_base_oversubscribe");
+    env.remove("PRTE_MCA_rmaps_default_mapping_policy");
+    return new Launch("docker", nodes, slotsFor(spec, nodes.size()), env);
   }
 
   /**
@@ -98,7 +105,6 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
     if (networkInterface != null) {
       env.put("OMPI_MCA_btl_tcp_if_include", networkInterface);
       env.put("OMPI_MCA_oob_tcp_if_include", networkInterface);
-      env.put("PRTE_MCA_oob_tcp_if_include", networkInterface);
     }
     env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
     env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");

@@ -66,7 +66,8 @@ class JobRunnerTest {
     assertEquals(0, o.stats().exitCode());
     assertEquals(2, o.leftovers().size(), o.leftovers().toString());
     assertTrue(o.survivors().isEmpty(), o.survivors().toString());
-    for (long pid : o.leftovers()) {
+    for (String where : o.leftovers()) {
+      long pid = Long.parseLong(where.substring(where.indexOf(':') + 1));
       assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still runs");
     }
   }

@@ -1,0 +1,55 @@
+package org.jmswk.launcher.job;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jmswk.launcher.BoundedProcess;
+
+/** Where a job script process runs (this machine, or the head of a cluster) and how its job is cleaned up. */
+public interface ScriptHost {
+  /** Runs the job script's command, bounded by {@code limit}; each output line goes to {@code onLine}. */
+  BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
+                            Consumer<String> onLine) throws IOException;
+
+  /** Ends every process of the job still running on any node; returns what had to be ended. */
+  List<String> endLeftovers(String jobId);
+
+  /** Processes of the job still running after {@link #endLeftovers}: should be empty. */
+  List<String> survivors(String jobId);
+
+  /** Of the job's {@code nodes}, those that are down now. */
+  List<String> downNodes(List<String> nodes);
+
+  /** Variables that differ on this host (where java and jmswk are there). */
+  default Map<String, String> environment() {
+    return Map.of();
+  }
+
+  /** This machine. */
+  ScriptHost LOCAL = new ScriptHost() {
+    @Override
+    public BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
+                                     Consumer<String> onLine) throws IOException {
+      JobProcesses.becomeSubreaper();
+      return BoundedProcess.run(command, env, dir, limit, onLine);
+    }
+
+    @Override
+    public List<String> endLeftovers(String jobId) {
+      return JobProcesses.endAll(jobId, 2000).stream().map(pid -> "localhost:" + pid).toList();
+    }
+
+    @Override
+    public List<String> survivors(String jobId) {
+      return JobProcesses.find(jobId).stream().map(p -> "localhost:" + p.pid()).toList();
+    }
+
+    @Override
+    public List<String> downNodes(List<String> nodes) {
+      return List.of();
+    }
+  };
+}

@@ -1,0 +1,89 @@
+package org.jmswk.launcher.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.jmswk.launcher.Jmswk;
+import org.jmswk.launcher.job.JobRunner;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code jmswk sub --cluster docker}: a job script run on a container cluster started for it. */
+class SubOnClusterTest {
+  @TempDir static Path jobs;
+
+  @BeforeAll
+  static void engine() {
+    ClusterTestSupport.requireEngine();
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run sub(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = new CommandLine(new Jmswk()).execute(args);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void spawnJobPlacesTheMasterOnTheHeadAndWorkersOnTheOtherNodes() throws Exception {
+    Path script = Path.of("../examples/spawn/job.sh").toAbsolutePath().normalize();
+    Run r = sub("sub", "--mswk", "-s", "--cluster", "docker", script.toString(), "Ahoy");
+    String all = r.out() + r.err();
+    assertEquals(0, r.exitCode(), all);
+    assertTrue(all.contains("master: on head, universe size 4"), all);
+    for (int rank = 0; rank < 3; rank++) {
+      assertTrue(all.matches("(?s).*worker " + rank + "/3 on node[1-3]: received \"Ahoy\".*"), all);
+    }
+    assertTrue(all.contains("TARGET       : docker"), all);
+    assertTrue(all.matches("(?s).*node\\s+4\\s+4\\s+4\\n.*"), all);
+    assertTrue(all.contains("nothing left running"), all);
+  }
+
+  @Test
+  void processesLeftOnOtherNodesAreEndedWithTheJob() throws Exception {
+    // The script leaves a process on node2 (started over ssh, detached) and ends.
+    Path script = Files.writeString(jobs.resolve("leave-behind.sh"), String.join("\n", List.of(
+        "#!/bin/bash",
+        "#PJM -L node=3",
+        "ssh node2 env JMSWK_JOB_ID=$JMSWK_JOB_ID setsid sleep 600 '</dev/null' '>/dev/null' '2>&1' '&'",
+        "sleep 1",
+        "echo left one behind")) + "\n");
+    Run r = sub("sub", "--cluster", "docker:2", script.toString());
+    String all = r.out() + r.err();
+    assertEquals(0, r.exitCode(), all);
+    assertTrue(all.contains("left one behind"), all);
+    assertTrue(all.contains("ended 1 leftover processes"), all);
+    assertTrue(!all.contains("survived"), all);
+  }
+
+  @Test
+  void aJobAskingForMoreNodesThanTheClusterHasIsRefused() throws Exception {
+    Path script = Files.writeString(jobs.resolve("big.sh"), "#PJM -L node=4\necho never\n");
+    Run r = sub("sub", "--cluster", "docker:1", script.toString());
+    assertEquals(2, r.exitCode(), r.err());
+    assertTrue(r.err().contains("asks for 4 nodes, the cluster has 2"), r.err());
+    assertTrue(!r.out().contains("never"));
+    assertTrue(JobRunner.jobsRoot().toFile().exists());
+  }
+}
