@@ -1,7 +1,8 @@
 /*
  * Two-rank ping-pong, the C reference for `jmswk bench pingpong`.
- * Same protocol as org.jmswk.launcher.bench.PingPong: one untimed sweep over
- * all sizes (iters/4 round trips each; the JVM needs it for its JIT), then a
+ * Same protocol as org.jmswk.launcher.bench.PingPong: two untimed sweeps over
+ * all sizes (iters/4, then iters round trips each: the JVM needs them for its
+ * JIT to settle), then a
  * timed sweep; rank 0 prints "size one_way_usec" per size.
  * Usage: pingpong_c [max_bytes]
  */
@@ -29,7 +30,7 @@ int main(int argc, char **argv) {
   }
   char *buf = malloc(max);
   memset(buf, 1, max);
-  for (int phase = 0; phase < 2; phase++) {
+  for (int phase = 0; phase < 3; phase++) {
     for (long bytes = 8; bytes <= max; bytes *= 8) {
       int n = phase == 0 ? iterations(bytes) / 4 : iterations(bytes);
       MPI_Barrier(MPI_COMM_WORLD);
@@ -44,7 +45,7 @@ int main(int argc, char **argv) {
         }
       }
       double t = MPI_Wtime() - t0;
-      if (phase == 1 && rank == 0) printf("%ld %.4f\n", bytes, t * 1e6 / (2.0 * n));
+      if (phase == 2 && rank == 0) printf("%ld %.4f\n", bytes, t * 1e6 / (2.0 * n));
       if (bytes * 8 > max && bytes != max) bytes = max / 8; /* always end on max */
     }
   }
