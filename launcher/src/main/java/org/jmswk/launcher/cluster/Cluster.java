@@ -284,6 +284,19 @@ public final class Cluster implements AutoCloseable {
   }
 
   /** True when {@code host}'s container is running (not killed, not paused). */
+  /**
+   * True when {@code host}'s container runs and the head reaches its sshd within 2 s: a node
+   * that is paused, killed or cut off the network is not reachable.
+   */
+  public boolean isReachable(String host) {
+    if (!isRunning(host)) return false;
+    if (host.equals(HEAD)) return true;
+    // the host name is passed as $0, never spliced into the script
+    ExecResult r = exec(HEAD, Duration.ofSeconds(3), "/", Map.of(), null,
+        List.of("bash", "-c", "exec 3<>\"/dev/tcp/$0/22\"", host));
+    return r.ok();
+  }
+
   public boolean isRunning(String host) {
     ExecResult r = docker.run(DOCKER_CALL, "inspect", "--format", "{{.State.Status}}", container(host));
     return r.ok() && r.stdout().strip().equals("running");

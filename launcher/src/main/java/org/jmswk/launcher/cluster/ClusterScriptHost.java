@@ -36,6 +36,11 @@ public final class ClusterScriptHost implements ScriptHost {
   }
 
   @Override
+  public String cluster() {
+    return cluster.name();
+  }
+
+  @Override
   public Map<String, String> environment() {
     return Map.of("JMSWK_JAVA", Cluster.JAVA, "JMSWK_CLASSPATH", Cluster.JAR, "JMSWK_HOME", "/opt/jmswk",
         "PATH", "/opt/jmswk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");

@@ -14,7 +14,7 @@ import java.util.Properties;
 import java.util.stream.Stream;
 
 /** A job run from this machine, as its job directory records it. */
-public record JobRecord(String id, String name, String state, String target, List<String> nodes,
+public record JobRecord(String id, String name, String state, String target, String cluster, List<String> nodes,
                         Instant start, Instant end, Integer exitCode, String endReason, Path dir) {
 
   /** Every job under {@code root}, oldest first; directories without a state file are skipped. */
@@ -47,7 +47,7 @@ public record JobRecord(String id, String name, String state, String target, Lis
     String exit = p.getProperty("exit_code");
     String nodes = p.getProperty("nodes", "");
     return java.util.Optional.of(new JobRecord(dir.getFileName().toString(), p.getProperty("name", "?"), state,
-        p.getProperty("target", "?"), nodes.isEmpty() ? List.of() : List.of(nodes.split(",")),
+        p.getProperty("target", "?"), p.getProperty("cluster", "local"), nodes.isEmpty() ? List.of() : List.of(nodes.split(",")),
         Instant.parse(p.getProperty("start")), end == null ? null : Instant.parse(end),
         exit == null ? null : Integer.valueOf(exit), p.getProperty("end_reason"), dir));
   }

@@ -89,7 +89,7 @@ public final class JobRunner {
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
     Instant start = Instant.now();
-    writeState(jobDir, spec, launch, script, "RUNNING", start, null);
+    writeState(jobDir, spec, launch, host, script, "RUNNING", start, null);
     List<String> command = new ArrayList<>(List.of("bash", script.toAbsolutePath().toString()));
     command.addAll(args);
     BoundedProcess.Result result;
@@ -129,7 +129,7 @@ public final class JobRunner {
     for (String n : reportedFailedNodes(jobDir)) if (!failed.contains(n) && launch.nodes().contains(n)) failed.add(n);
     JobStats stats = stats(spec, launch, script, jobId, start, end, exitCode, reason, failed);
     Files.writeString(jobDir.resolve("stats.json"), Json.write(stats.toMap()));
-    writeState(jobDir, spec, launch, script, "END", start, stats);
+    writeState(jobDir, spec, launch, host, script, "END", start, stats);
     return new Outcome(stats, jobDir, result.lines(), leftovers, survivors);
   }
 
@@ -176,7 +176,7 @@ public final class JobRunner {
     return -1;
   }
 
-  private static void writeState(Path jobDir, JobSpec spec, Launch launch, Path script, String state,
+  private static void writeState(Path jobDir, JobSpec spec, Launch launch, ScriptHost host, Path script, String state,
                                  Instant start, JobStats stats) throws IOException {
     Properties p = new Properties();
     p.setProperty("state", state);
@@ -184,6 +184,7 @@ public final class JobRunner {
     p.setProperty("script", script.toAbsolutePath().toString());
     p.setProperty("name", spec.jobName() != null ? spec.jobName() : script.getFileName().toString());
     p.setProperty("target", launch.target());
+    p.setProperty("cluster", host.cluster());
     p.setProperty("nodes", String.join(",", launch.nodes()));
     p.setProperty("start", start.toString());
     if (stats != null) {

@@ -23,6 +23,9 @@ public interface ScriptHost {
   /** Of the job's {@code nodes}, those that are down now. */
   List<String> downNodes(List<String> nodes);
 
+  /** The cluster this host belongs to, as showrsc names it. */
+  String cluster();
+
   /** Variables that differ on this host (where java and jmswk are there). */
   default Map<String, String> environment() {
     return Map.of();
@@ -30,6 +33,11 @@ public interface ScriptHost {
 
   /** This machine. */
   ScriptHost LOCAL = new ScriptHost() {
+    @Override
+    public String cluster() {
+      return "local";
+    }
+
     @Override
     public BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
                                      Consumer<String> onLine) throws IOException {

@@ -1,0 +1,50 @@
+package org.jmswk.launcher.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.jmswk.launcher.Jmswk;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code jmswk showrsc} on a container cluster: a node that goes down leaves every figure. */
+class ShowrscClusterTest {
+  private static String showrsc(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      assertEquals(0, new CommandLine(new Jmswk()).execute(args));
+    } finally {
+      System.setOut(stdout);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void killedAndCutNodesDisappearFromTotalAndTheListing() {
+    ClusterTestSupport.requireEngine();
+    String name = "jmswk-showrsc-test";
+    try (Cluster c = Cluster.start(ClusterSpec.defaults().withName(name).withNodes(3).withShared())) {
+      String before = showrsc("showrsc", "-v");
+      assertTrue(before.matches("(?s).*\\n" + name + "\\s+4\\s+4\\s+0\\n.*"), before);
+      assertTrue(before.contains("node3"), before);
+
+      c.killNode("node3");
+      c.cutNetwork("node1");
+      String after = showrsc("showrsc", "-v");
+      assertTrue(after.matches("(?s).*\\n" + name + "\\s+2\\s+2\\s+0\\n.*"), after);
+      String listing = after.substring(after.indexOf("[ CLUSTER: " + name));
+      assertFalse(listing.contains("node3"), listing);
+      assertFalse(listing.contains("node1"), listing);
+      assertTrue(listing.contains("node2"), listing);
+
+      c.restoreNetwork("node1");
+      assertTrue(showrsc("showrsc").matches("(?s).*\\n" + name + "\\s+3\\s+3\\s+0\\n.*"));
+    }
+  }
+}
