@@ -14,6 +14,8 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Comm {
   private long handle;
+  /** For an intercommunicator made by a Mswk call: the port it was made on, naming the peer. */
+  private String peer;
 
   Comm(long handle) {
     this.handle = handle;
@@ -277,6 +279,21 @@ public final class Comm {
   /** Binding of MPI_Comm_disconnect: waits for pending traffic, then frees. */
   public void disconnect() {
     release("MPI_Comm_disconnect", true);
+  }
+
+  Comm withPeer(String port) {
+    this.peer = port;
+    return this;
+  }
+
+  /** The peer's port for a Mswk intercommunicator, else this communicator's name. */
+  String peerName() {
+    return peer != null ? peer : toString();
+  }
+
+  /** Records the handle a releasing call left (MPI_COMM_NULL once released). */
+  void released(long newHandle) {
+    handle = newHandle;
   }
 
   private void release(String call, boolean disconnect) {

@@ -29,6 +29,15 @@ public final class Datatype {
     this.arrayType = arrayType;
   }
 
+  /** The MPI library's handle of this type (its bits, as the shim passes handles). */
+  long handle() {
+    try {
+      return (long) Native.DATATYPE.invokeExact(kind);
+    } catch (Throwable t) {
+      throw Calls.unchecked(t);
+    }
+  }
+
   /** Size of one element in bytes (MPI_Type_size). */
   public int size() {
     return (int) layout.byteSize();

@@ -64,6 +64,7 @@ final class Native {
   static final MethodHandle ERROR_CLASS_COUNT = quick("jmswk_error_class_count", I);
   static final MethodHandle ERROR_CLASS_VALUE = quick("jmswk_error_class_value", I, I);
   static final MethodHandle THREAD_LEVEL = quick("jmswk_thread_level", I, I);
+  static final MethodHandle DATATYPE = quick("jmswk_datatype", L, I);
 
   // environment
   static final MethodHandle INIT_THREAD = blocking("jmswk_init_thread", I, I, P);
@@ -121,4 +122,18 @@ final class Native {
   static final MethodHandle COMM_SPAWN = blocking("jmswk_comm_spawn", I, P, P, I, L, I, L, P, P);
   static final MethodHandle COMM_SPAWN_MULTIPLE =
       blocking("jmswk_comm_spawn_multiple", I, I, P, P, P, P, I, L, P, P);
+
+  // Mswk failure-isolating calls (native/src/mswk.c)
+  static final MethodHandle MSWK_INIT = blocking("jmswk_mswk_init", I);
+  static final MethodHandle MSWK_SHUTDOWN = blocking("jmswk_mswk_shutdown", I);
+  static final MethodHandle MSWK_CONNECT = blocking("jmswk_mswk_connect", I, P, L, I, L, P);
+  static final MethodHandle MSWK_ACCEPT = blocking("jmswk_mswk_accept", I, P, L, I, L, P);
+  static final MethodHandle MSWK_DISCONNECT = blocking("jmswk_mswk_disconnect", I, P);
+  static final MethodHandle MSWK_SEND = blocking("jmswk_mswk_send", I, P, I, L, I, I, L);
+  static final MethodHandle MSWK_RECV = blocking("jmswk_mswk_recv", I, P, I, L, I, I, L, P);
+  static final MethodHandle MSWK_ERR_PEER_DEAD = quick("jmswk_mswk_err_peer_dead", I);
+  static final MethodHandle MSWK_ERR_TIMEOUT = quick("jmswk_mswk_err_timeout", I);
+  static final MethodHandle MSWK_PEER_STATE = quick("jmswk_mswk_peer_state", I, P);
+  static final MethodHandle MSWK_NEXT_FAILED = quick("jmswk_mswk_next_failed", I, P, I);
+  static final MethodHandle MSWK_SELF_KEY = quick("jmswk_mswk_self_key", I, P, I);
 }

@@ -20,12 +20,18 @@ public final class JavaCommand {
 
   /** The arguments after the executable: JVM options, class path, main class, then {@code args}. */
   public static String[] arguments(Class<?> mainClass, String... args) {
+    return arguments(mainClass, java.util.Map.of(), args);
+  }
+
+  /** As {@link #arguments(Class, String...)}, with system properties ({@code -Dname=value}) for the JVM. */
+  public static String[] arguments(Class<?> mainClass, java.util.Map<String, String> properties, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add("--enable-native-access=ALL-UNNAMED");
     String extra = System.getenv("JMSWK_WORKER_JVM_OPTS");
     if (extra != null && !extra.isBlank()) argv.addAll(List.of(extra.trim().split("\\s+")));
     String nativeLib = System.getProperty("jmswk.native.lib");
     if (nativeLib != null) argv.add("-Djmswk.native.lib=" + nativeLib);
+    properties.forEach((k, v) -> argv.add("-D" + k + "=" + v));
     argv.add("-cp");
     argv.add(System.getProperty("java.class.path"));
     argv.add(mainClass.getName());

@@ -62,7 +62,7 @@ class JobRunnerTest {
   @Test
   void processesLeftRunningAreEndedWhenTheScriptEnds() throws Exception {
     JobRunner.Outcome o = run("setsid sleep 300 >/dev/null 2>&1 < /dev/null &", "nohup sleep 301 >/dev/null 2>&1 &",
-        "echo started");
+        "sleep 0.5", "echo started");
     assertEquals(0, o.stats().exitCode());
     assertEquals(2, o.leftovers().size(), o.leftovers().toString());
     assertTrue(o.survivors().isEmpty(), o.survivors().toString());

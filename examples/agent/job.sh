@@ -1,0 +1,53 @@
+#!/bin/bash
+# The agent example (SPEC 2.2): a Java master starts non-MPI workers through one jmswk agent
+# per node; the workers (job-worker.sh) send their results back to the master over TCP.
+# Vendor dialect: 4 nodes, one agent process per node.
+#PJM -L "node=4"
+#PJM --mpi "proc=4"
+#PJM -L "elapse=5:00"
+#PJM -s
+# Slurm dialect: the same request.
+#SBATCH --job-name=jmswk-agent
+#SBATCH --nodes=4
+#SBATCH --ntasks-per-node=1
+#SBATCH --time=5:00
+#
+# Optional arguments: number of tasks (default 8). JMSWK_AGENT_IFACE names the network
+# interface whose address the master listens on (default: lo on one host, else eth0).
+set -eu
+JAVA=${JMSWK_JAVA:-java}
+CP=${JMSWK_CLASSPATH:-${JMSWK_HOME:-/opt/jmswk}/lib/jmswk.jar}
+HERE=$(cd "$(dirname "$0")" && pwd)
+TASKS=${1:-8}
+NODES=$(grep -c '[^[:space:]]' "$JMSWK_JOB_DIR/hostfile")
+if [ "$NODES" = 1 ]; then IFACE=${JMSWK_AGENT_IFACE:-lo}; else IFACE=${JMSWK_AGENT_IFACE:-eth0}; fi
+ADDR=$(ip -4 -o addr show dev "$IFACE" 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | head -n 1)
+[ -n "$ADDR" ] || { echo "job.sh: no IPv4 address on interface $IFACE" >&2; exit 2; }
+PORT_FILE=$JMSWK_JOB_DIR/master.port
+rm -f "$PORT_FILE"
+
+# 1. the master, in the background: it listens and writes its port to a file
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.jmswk.examples.agent.AgentMaster \
+  --bind "$ADDR" --port-file "$PORT_FILE" --tasks "$TASKS" --worker "$HERE/job-worker.sh" &
+MASTER=$!
+for _ in $(seq 1 300); do [ -s "$PORT_FILE" ] && break; kill -0 "$MASTER" 2>/dev/null || break; sleep 0.1; done
+[ -s "$PORT_FILE" ] || { echo "job.sh: the master wrote no port" >&2; wait "$MASTER"; exit 1; }
+PORT=$(cat "$PORT_FILE")
+
+# 2. one agent per node (on one host: one per emulated node, rank 0 plays the master's node).
+#    --enable-recovery: a lost agent must not make mpiexec end the others.
+if [ "$NODES" = 1 ]; then
+  MAP=(-n 4); EMULATED=--emulated-nodes
+else
+  MAP=(-n "$NODES" --map-by ppr:1:node); EMULATED=
+fi
+mpiexec --enable-recovery "${MAP[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" \
+  org.jmswk.launcher.Jmswk agent --master-host "$ADDR" --port "$PORT" $EMULATED &
+AGENTS=$!
+
+# 3. the job lives as long as the master
+set +e
+wait "$MASTER"
+STATUS=$?
+wait "$AGENTS"
+exit $STATUS

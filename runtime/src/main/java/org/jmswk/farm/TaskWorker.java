@@ -1,0 +1,66 @@
+package org.jmswk.farm;
+
+import java.util.function.UnaryOperator;
+import org.jmswk.mpi.Comm;
+import org.jmswk.mpi.Info;
+import org.jmswk.mpi.MPI;
+import org.jmswk.mpi.Mswk;
+
+/**
+ * The worker side of a {@link TaskFarm}, its mirror: register with the master, then serve
+ * tasks until told to stop. Every exchange is one Mswk connect/accept, send/recv, disconnect,
+ * always initiated by the master. A worker whose master dies exits by itself (the Mswk
+ * liveness service sees to that).
+ *
+ * <pre>
+ *   public static void main(String[] args) {
+ *     TaskWorker.serve(input -> compute(input));
+ *   }
+ * </pre>
+ */
+public final class TaskWorker {
+  /** System property that carries the master's port to a spawned worker. */
+  public static final String MASTER_PORT_PROPERTY = "jmswk.master.port";
+
+  private TaskWorker() {}
+
+  /** MPI init, registration, the task loop with {@code work}, finalize. */
+  public static void serve(UnaryOperator<byte[]> work) {
+    MPI.init();
+    Mswk.start();
+    try {
+      serveTasks(work);
+    } finally {
+      Mswk.stop();
+      MPI.finish();
+    }
+  }
+
+  private static void serveTasks(UnaryOperator<byte[]> work) {
+    Comm parent = MPI.parent();
+    String masterPort = System.getProperty(MASTER_PORT_PROPERTY);
+    if (parent.isNull() || masterPort == null) {
+      throw new IllegalStateException("TaskWorker: not spawned by a TaskFarm master");
+    }
+    parent.free(); // the master freed its side at once: only Mswk exchanges from here on
+
+    String myPort = MPI.openPort(null);
+    Comm c = Mswk.connect(masterPort, null, 0, MPI.COMM_SELF);
+    Protocol.send(c, 0, Protocol.utf8(myPort + "\n" + ProcessHandle.current().pid() + "\n" + MPI.processorName()));
+    Mswk.disconnect(c);
+
+    try (Info fromMaster = Info.create().set("jmswk_peer", masterPort)) {
+      while (true) {
+        Comm in = Mswk.accept(myPort, fromMaster, 0, MPI.COMM_SELF);
+        Protocol.Message task = Protocol.recv(in);
+        Mswk.disconnect(in);
+        if (task.task() == Protocol.STOP) break;
+        byte[] output = work.apply(task.body());
+        Comm out = Mswk.accept(myPort, fromMaster, 0, MPI.COMM_SELF);
+        Protocol.send(out, task.task(), output);
+        Mswk.disconnect(out);
+      }
+    }
+    MPI.closePort(myPort);
+  }
+}
