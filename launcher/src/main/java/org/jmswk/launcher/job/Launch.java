@@ -94,10 +94,13 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
 
   /**
    * What a plain mpiexec needs: the hostfile, oversubscription, the network interface, root
-   * allowed. Both Open MPI 4 (ORTE) and 5 (PRRTE) names are set; each ignores the other's.
+   * allowed, and failure isolation (a dead spawned worker must not end the job: ORTE's
+   * recovery mode, the same as mpirun --enable-recovery). Both Open MPI 4 (ORTE) and 5
+   * (PRRTE) names are set; each ignores the other's.
    */
   static Map<String, String> environment(Path hostfile, String networkInterface) {
     Map<String, String> env = new LinkedHashMap<>();
+    env.put("OMPI_MCA_orte_enable_recovery", "1");
     env.put("OMPI_MCA_orte_default_hostfile", hostfile.toString());
     env.put("OMPI_MCA_rmaps_base_oversubscribe", "1");
     env.put("PRTE_MCA_prte_default_hostfile", hostfile.toString());

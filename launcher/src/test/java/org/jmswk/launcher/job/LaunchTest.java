@@ -25,6 +25,7 @@ class LaunchTest {
     assertEquals("lo", l.environment().get("OMPI_MCA_btl_tcp_if_include"));
     assertEquals(HOSTFILE.toString(), l.environment().get("OMPI_MCA_orte_default_hostfile"));
     assertEquals(HOSTFILE.toString(), l.environment().get("PRTE_MCA_prte_default_hostfile"));
+    assertEquals("1", l.environment().get("OMPI_MCA_orte_enable_recovery"), "a dead worker must not end the job");
   }
 
   @Test

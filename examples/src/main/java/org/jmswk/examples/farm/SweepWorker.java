@@ -1,0 +1,19 @@
+package org.jmswk.examples.farm;
+
+import java.nio.charset.StandardCharsets;
+import org.jmswk.farm.TaskWorker;
+
+/** The worker of the sweep: evaluates f(x) = integral of sin(x t) for t in [0, 1], numerically. */
+public final class SweepWorker {
+  private SweepWorker() {}
+
+  public static void main(String[] args) {
+    TaskWorker.serve(input -> {
+      double x = Double.parseDouble(new String(input, StandardCharsets.UTF_8));
+      int n = 2_000_000;
+      double sum = 0;
+      for (int i = 0; i < n; i++) sum += Math.sin(x * (i + 0.5) / n);
+      return String.format("%.9f", sum / n).getBytes(StandardCharsets.UTF_8);
+    });
+  }
+}
