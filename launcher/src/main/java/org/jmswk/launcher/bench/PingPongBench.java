@@ -142,7 +142,7 @@ public final class PingPongBench implements Callable<Integer> {
     return out;
   }
 
-  private static String mpiLibrary() {
+  static String mpiLibrary() {
     try {
       BoundedProcess.Result r = BoundedProcess.run(List.of("mpirun", "--version"), null, null, Duration.ofSeconds(20), null);
       return r.lines().isEmpty() ? "unknown MPI" : r.lines().getFirst().trim();

@@ -1,0 +1,142 @@
+package org.jmswk.launcher.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jmswk.launcher.BoundedProcess;
+import org.jmswk.launcher.Installation;
+import org.jmswk.launcher.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jmswk bench mswk}: one Mswk exchange (connect + send + recv + disconnect) in Java and
+ * in C through the drop-ins, and the failure-detection latency per kill case, in the same run.
+ */
+@Command(name = "mswk", mixinStandardHelpOptions = true,
+    description = {"Mswk exchange cost and failure-detection latency, Java vs C.", "",
+        "Each round runs, under mpirun --enable-recovery on this machine: the C drop-in program",
+        "(libexec/mswk_ft: plain MPI exchanges, Mswk exchanges, then each kill case) and the Java",
+        "program (org.jmswk.launcher.bench.MswkBenchProgram: Mswk exchanges, then each kill case).",
+        "Kill cases: a worker SIGKILLed while idle (the master's next connect fails), while the",
+        "master receives from it, while the master waits in accept for it; the figure is the time",
+        "from the kill to the master's call failing. Prints medians over the rounds and the",
+        "median of the per-round Java/C ratios. Target: Java exchange <= 1.1x C."})
+public final class MswkBench implements Callable<Integer> {
+  private static final Pattern MEDIAN = Pattern.compile("^MEDIAN (\\S+) ([0-9.]+) ms");
+  private static final List<String> FIGURES =
+      List.of("exchange", "plain-exchange", "kill-idle", "kill-recv", "kill-accept");
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Rounds (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--exchanges", defaultValue = "200", description = "Timed exchanges per round (default: ${DEFAULT-VALUE}).")
+  int exchanges;
+
+  @Option(names = "--json", description = "Also write the figures as JSON to this file.")
+  Path json;
+
+  @Override
+  public Integer call() throws IOException {
+    if (rounds < 1 || exchanges < 1) {
+      System.err.println("bench mswk: --rounds and --exchanges must be >= 1");
+      return 2;
+    }
+    Path cProgram = Installation.require("libexec/mswk_ft", "the C Mswk program (mswk_ft)");
+    String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
+    List<String> java = List.of(Installation.java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+        MswkBenchProgram.class.getName());
+    int perCase = Math.max(1, exchanges / 20);
+    Map<String, List<Double>> c = new LinkedHashMap<>();
+    Map<String, List<Double>> j = new LinkedHashMap<>();
+    int steps = rounds * 4, step = 0;
+    for (int round = 0; round < rounds; round++) {
+      System.err.printf("\r%s round %d/%d", Stats.bar(step, steps, 30), round + 1, rounds);
+      collect(c, run(cat(List.of(cProgram.toString(), "bench"), List.of(Integer.toString(Math.max(1, exchanges / 20))))));
+      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+      collect(j, run(cat(java, List.of("exchange", Integer.toString(exchanges)))));
+      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+      for (String kase : List.of("kill-idle", "kill-recv", "kill-accept")) {
+        collect(c, run(List.of(cProgram.toString(), kase, Integer.toString(perCase))));
+      }
+      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+      collect(j, run(cat(java, List.of("kill", Integer.toString(perCase)))));
+      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+    }
+    System.err.println();
+    report(c, j);
+    return 0;
+  }
+
+  private static List<String> cat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  private static void collect(Map<String, List<Double>> into, List<String> lines) {
+    for (String line : lines) {
+      Matcher m = MEDIAN.matcher(line);
+      if (m.find()) into.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Double.parseDouble(m.group(2)));
+    }
+  }
+
+  private List<String> run(List<String> program) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("mpirun", "--oversubscribe", "--enable-recovery", "-np", "1",
+        "--host", "localhost:64", "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
+    cmd.addAll(program);
+    Map<String, String> env = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    BoundedProcess.Result r = BoundedProcess.run(cmd, env, null, Duration.ofSeconds(300), null);
+    if (r.exitCode() != 0 || r.output().contains("FAIL")) {
+      throw new IllegalStateException("benchmark run failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode())
+          + "): " + String.join(" ", program) + "\n" + r.output());
+    }
+    return r.lines();
+  }
+
+  private void report(Map<String, List<Double>> c, Map<String, List<Double>> j) throws IOException {
+    System.out.printf("Mswk, milliseconds, median of %d rounds (%s)%n", rounds, PingPongBench.mpiLibrary());
+    System.out.printf("%-16s %10s %10s %8s%n", "figure", "C", "Java", "Java/C");
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (String f : FIGURES) {
+      List<Double> cv = c.getOrDefault(f, List.of());
+      List<Double> jv = j.getOrDefault(f, List.of());
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < Math.min(cv.size(), jv.size()); i++) ratios.add(jv.get(i) / cv.get(i));
+      double ratio = Stats.median(ratios);
+      System.out.printf("%-16s %10s %10s %8s%n", f, fmt(Stats.median(cv)), fmt(Stats.median(jv)),
+          Double.isNaN(ratio) ? "-" : String.format("%.2fx", ratio));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("figure", f);
+      row.put("c_ms", Stats.median(cv));
+      row.put("java_ms", Stats.median(jv));
+      row.put("java_over_c", ratio);
+      row.put("c_rounds", cv);
+      row.put("java_rounds", jv);
+      rows.add(row);
+    }
+    double exchangeRatio = (double) rows.getFirst().get("java_over_c");
+    System.out.printf("target: Java exchange %.2fx C (<= 1.10x: %s)%n", exchangeRatio, exchangeRatio <= 1.1 ? "met" : "NOT met");
+    if (json != null) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("benchmark", "mswk");
+      doc.put("mpi", PingPongBench.mpiLibrary());
+      doc.put("rounds", rounds);
+      doc.put("figures", rows);
+      Files.writeString(json, Json.write(doc));
+      System.out.println("wrote " + json);
+    }
+  }
+
+  private static String fmt(double v) {
+    return Double.isNaN(v) ? "-" : String.format("%.3f", v);
+  }
+}
