@@ -109,7 +109,8 @@ public final class SubCommand implements Callable<Integer> {
   /** Starts a cluster for the job, runs the job script on its head, removes the cluster. */
   static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes) throws IOException {
     Path jobDir = JobRunner.newJobDir();
-    ClusterSpec clusterSpec = ClusterSpec.defaults().withName("jmswk-job" + jobDir.getFileName())
+    ClusterSpec clusterSpec = ClusterSpec.defaults()
+        .withName("jmswk-job" + jobDir.getFileName() + "-" + ProcessHandle.current().pid())
         .withNodes(slaveNodes).withSlotsPerNode(spec.slotsPerNode())
         .withShared(JobRunner.jobsRoot().toAbsolutePath(), script.getParent());
     try (Cluster c = Cluster.start(clusterSpec, System.err)) {
