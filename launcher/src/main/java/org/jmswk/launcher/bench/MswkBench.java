@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jmswk.launcher.BoundedProcess;
 import org.jmswk.launcher.Installation;
 import org.jmswk.launcher.Json;
 import picocli.CommandLine.Command;
@@ -90,16 +89,8 @@ public final class MswkBench implements Callable<Integer> {
   }
 
   private List<String> run(List<String> program) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("mpirun", "--oversubscribe", "--enable-recovery", "-np", "1",
-        "--host", "localhost:64", "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
-    cmd.addAll(program);
-    Map<String, String> env = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
-    BoundedProcess.Result r = BoundedProcess.run(cmd, env, null, Duration.ofSeconds(300), null);
-    if (r.exitCode() != 0 || r.output().contains("FAIL")) {
-      throw new IllegalStateException("benchmark run failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode())
-          + "): " + String.join(" ", program) + "\n" + r.output());
-    }
-    return r.lines();
+    return LocalMpirun.run(List.of("--oversubscribe", "--enable-recovery", "-np", "1", "--host", "localhost:64"),
+        program, Duration.ofSeconds(300));
   }
 
   private void report(Map<String, List<Double>> c, Map<String, List<Double>> j) throws IOException {

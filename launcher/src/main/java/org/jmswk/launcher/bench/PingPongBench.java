@@ -71,27 +71,15 @@ public final class PingPongBench implements Callable<Integer> {
     return 0;
   }
 
-  static List<String> mpirun(List<String> program) {
-    List<String> cmd = new ArrayList<>(List.of("mpirun", "-np", "2", "--host", "localhost:2",
-        "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
-    cmd.addAll(program);
-    return cmd;
-  }
-
   private Map<Long, Double> runOnce(List<String> program) throws IOException {
-    Map<String, String> env = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1",
-        "PRTE_ALLOW_RUN_AS_ROOT", "1", "PRTE_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
-    BoundedProcess.Result r = BoundedProcess.run(mpirun(program), env, null, Duration.ofSeconds(timeoutSeconds), null);
-    if (r.exitCode() != 0) {
-      throw new IllegalStateException("benchmark run failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode())
-          + "): " + String.join(" ", program) + "\n" + r.output());
-    }
+    List<String> lines = LocalMpirun.run(List.of("-np", "2", "--host", "localhost:2"), program,
+        Duration.ofSeconds(timeoutSeconds));
     Map<Long, Double> figures = new TreeMap<>();
-    for (String line : r.lines()) {
+    for (String line : lines) {
       String[] f = line.trim().split("\\s+");
       if (f.length == 2 && f[0].matches("\\d+")) figures.put(Long.parseLong(f[0]), Double.parseDouble(f[1]));
     }
-    if (figures.isEmpty()) throw new IllegalStateException("no figures from " + String.join(" ", program) + "\n" + r.output());
+    if (figures.isEmpty()) throw new IllegalStateException("no figures from " + String.join(" ", program) + "\n" + lines);
     return figures;
   }
 

@@ -1,0 +1,30 @@
+package org.jmswk.launcher.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jmswk.launcher.BoundedProcess;
+
+/** Runs one benchmark program under mpirun on this machine, bounded; a failed run is an error with its output. */
+final class LocalMpirun {
+  private static final Map<String, String> ROOT_ALLOWED = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1",
+      "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", "PRTE_ALLOW_RUN_AS_ROOT", "1", "PRTE_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+
+  private LocalMpirun() {}
+
+  /** {@code mpirun OPTIONS --mca ... lo PROGRAM}; returns the output lines of a run that exited 0. */
+  static List<String> run(List<String> options, List<String> program, Duration limit) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("mpirun"));
+    cmd.addAll(options);
+    cmd.addAll(List.of("--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
+    cmd.addAll(program);
+    BoundedProcess.Result r = BoundedProcess.run(cmd, ROOT_ALLOWED, null, limit, null);
+    if (r.exitCode() != 0 || r.lines().stream().anyMatch(l -> l.startsWith("FAIL"))) {
+      throw new IllegalStateException("benchmark run failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode())
+          + "): " + String.join(" ", program) + "\n" + r.output());
+    }
+    return r.lines();
+  }
+}
