@@ -35,19 +35,27 @@ for _ in $(seq 1 300); do [ -s "$PORT_FILE" ] && break; kill -0 "$MASTER" 2>/dev
 PORT=$(cat "$PORT_FILE")
 
 # 2. one agent per node (on one host: one per emulated node, rank 0 plays the master's node).
-#    --enable-recovery: a lost agent must not make mpiexec end the others.
+#    On a real cluster each node's agent gets an mpiexec of its own: a failure domain per node,
+#    so a lost node takes down only its own agent (one mpiexec over all nodes is ended as a
+#    whole by Open MPI when any node is lost). --enable-recovery: a dead agent must not make
+#    its mpiexec end the job.
+AGENT=("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.jmswk.launcher.Jmswk agent
+       --master-host "$ADDR" --port "$PORT")
+AGENTS=()
 if [ "$NODES" = 1 ]; then
-  MAP=(-n 4); EMULATED=--emulated-nodes
+  mpiexec --enable-recovery -n 4 "${AGENT[@]}" --emulated-nodes &
+  AGENTS+=($!)
 else
-  MAP=(-n "$NODES" --map-by ppr:1:node); EMULATED=
+  while read -r node _; do
+    [ -n "$node" ] || continue
+    mpiexec --enable-recovery -n 1 --host "$node" "${AGENT[@]}" &
+    AGENTS+=($!)
+  done < "$JMSWK_JOB_DIR/hostfile"
 fi
-mpiexec --enable-recovery "${MAP[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" \
-  org.jmswk.launcher.Jmswk agent --master-host "$ADDR" --port "$PORT" $EMULATED &
-AGENTS=$!
 
 # 3. the job lives as long as the master
 set +e
 wait "$MASTER"
 STATUS=$?
-wait "$AGENTS"
+wait "${AGENTS[@]}"
 exit $STATUS

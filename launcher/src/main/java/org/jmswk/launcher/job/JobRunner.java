@@ -86,6 +86,11 @@ public final class JobRunner {
       env.put("PATH", home.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     });
     env.putAll(host.environment());
+    // Processes mpiexec starts on other nodes get only what it forwards: the job's identity
+    // (which also marks them for the end-of-job cleanup) and the -x variables.
+    List<String> forwarded = new ArrayList<>(List.of("JMSWK_JOB_ID", "JMSWK_JOB_DIR"));
+    forwarded.addAll(spec.environment().keySet());
+    env.put("OMPI_MCA_mca_base_env_list", String.join(";", forwarded));
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
     Instant start = Instant.now();

@@ -31,12 +31,13 @@ class JobRunnerTest {
   @Test
   void normalEndGivesExitCodeDashReasonAndStatisticsFiles() throws Exception {
     JobRunner.Outcome o = run("#PJM -L node=3", "#PJM -x GREETING=hi", "echo \"$GREETING $1 $JMSWK_JOB_ID\"",
-        "cat \"$OMPI_MCA_orte_default_hostfile\"");
+        "cat \"$OMPI_MCA_orte_default_hostfile\"", "echo \"$OMPI_MCA_mca_base_env_list\"");
     assertEquals(0, o.stats().exitCode());
     assertEquals("-", o.stats().endReason());
     String id = o.stats().jobId();
     assertEquals("hi arg1 " + id, o.output().getFirst());
     assertEquals("localhost slots=3", o.output().get(1));
+    assertEquals("JMSWK_JOB_ID;JMSWK_JOB_DIR;GREETING", o.output().get(2), "what mpiexec forwards to other nodes");
     assertEquals(3, o.stats().require().nodes());
     assertEquals(1, o.stats().alloc().nodes());
     assertTrue(Files.readString(o.jobDir().resolve("stats.json")).contains("\"end_reason\": \"-\""));

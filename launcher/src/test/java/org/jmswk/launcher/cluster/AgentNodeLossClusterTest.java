@@ -1,0 +1,68 @@
+package org.jmswk.launcher.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jmswk.launcher.Jmswk;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A slave node killed mid-job (docker kill) under the agent method: the agent's loss is seen,
+ * its task is re-run through another node's agent, the job ends with exit 0, and the statistics
+ * name the failed node with USE below ALLOC.
+ */
+class AgentNodeLossClusterTest {
+  @TempDir Path jobs;
+
+  @Test
+  void jobGoesOnWhenASlaveNodeIsKilled() throws Exception {
+    ClusterTestSupport.requireEngine();
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+    Path script = Path.of("../examples/agent/job.sh").toAbsolutePath().normalize();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
+    CompletableFuture<Integer> job;
+    String container = "jmswk-job1-" + ProcessHandle.current().pid() + "-node2";
+    try {
+      job = CompletableFuture.supplyAsync(() -> new CommandLine(new Jmswk()).execute(
+          "sub", "-s", "-x", "JMSWK_TASK_SECONDS=2", "--cluster", "docker:3", script.toString(), "24"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!captured.toString(StandardCharsets.UTF_8).contains("3 agent(s)") && System.nanoTime() < deadline) {
+        if (job.isDone()) break;
+        Thread.sleep(100);
+      }
+      assertTrue(captured.toString(StandardCharsets.UTF_8).contains("3 agent(s)"), captured.toString(StandardCharsets.UTF_8));
+      Thread.sleep(3000); // tasks are running on every node now
+      Process kill = new ProcessBuilder("docker", "kill", container).redirectErrorStream(true).start();
+      assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "docker kill " + container);
+      int code = job.get(180, TimeUnit.SECONDS);
+      String out = captured.toString(StandardCharsets.UTF_8);
+      assertEquals(0, code, out);
+      assertTrue(out.matches("(?s).*agent \\d+ \\(node node2[^\n]*\\) lost: .*"), "the master saw node2's agent go\n" + out);
+      assertTrue(out.contains("master: 24 of 24 tasks delivered the right result"), out);
+      assertTrue(out.contains("2 attempt(s)"), "a task of the lost node was re-run\n" + out);
+      assertTrue(out.contains("FAILED NODES : node2"), out);
+      assertTrue(out.matches("(?s).*\\nnode\\s+4\\s+4\\s+3\\n.*"), "USE leaves the failed node out\n" + out);
+      assertTrue(out.contains("END REASON   : -"), out);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    stdout.println(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")).stream()
+        .filter(l -> l.contains("lost") || l.contains("attempt(s)") && !l.contains(" 1 attempt")).toList());
+  }
+}
