@@ -30,9 +30,26 @@ public final class ClusterScriptHost implements ScriptHost {
     argv.add(cluster.dockerExecutable());
     argv.addAll(cluster.execArguments(Cluster.HEAD, limit, dir.toString(), env, command));
     BoundedProcess.Result r = BoundedProcess.run(argv, null, null, limit.plusSeconds(20), onLine);
+    if (r.exitCode() == 137) awaitSettled(Cluster.HEAD); // what docker exec reports when the container dies
     // timeout(1) inside the container reports the limit as 124
     boolean limitHit = r.timedOut() || (r.exitCode() == ExecResult.TIMED_OUT && r.elapsed().compareTo(limit) >= 0);
     return new BoundedProcess.Result(r.exitCode(), limitHit, r.lines(), r.elapsed());
+  }
+
+  /**
+   * The docker client can return before the engine has recorded a killed container as
+   * stopped: give the head's state a bounded moment to settle, so a lost master node is seen.
+   */
+  private void awaitSettled(String host) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (cluster.isRunning(host) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   @Override

@@ -78,6 +78,30 @@ class SubOnClusterTest {
   }
 
   @Test
+  void losingTheMastersNodeEndsTheJobWithAClearReason() throws Exception {
+    Path script = Files.writeString(jobs.resolve("long.sh"), "#PJM -L node=2\necho running\nsleep 300\n");
+    java.util.concurrent.CompletableFuture<Run> job =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> sub("sub", "--cluster", "docker:1", script.toString()));
+    // the job's cluster is named after its job id and this JVM: find its head once it runs
+    String head = null;
+    for (int i = 0; i < 600 && head == null; i++) {
+      Thread.sleep(100);
+      Process ps = new ProcessBuilder("docker", "ps", "--format", "{{.Names}}").start();
+      String names = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      ps.waitFor();
+      head = names.lines().filter(n -> n.matches("jmswk-job\\d+-" + ProcessHandle.current().pid() + "-head"))
+          .findFirst().orElse(null);
+    }
+    assertTrue(head != null, "the job's cluster did not start");
+    Thread.sleep(3000);
+    new ProcessBuilder("docker", "kill", head).start().waitFor();
+    Run r = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    String all = r.out() + r.err();
+    assertTrue(r.exitCode() != 0, all);
+    assertTrue(all.contains("end reason job master node head lost"), all);
+  }
+
+  @Test
   void aJobAskingForMoreNodesThanTheClusterHasIsRefused() throws Exception {
     Path script = Files.writeString(jobs.resolve("big.sh"), "#PJM -L node=4\necho never\n");
     Run r = sub("sub", "--cluster", "docker:1", script.toString());
