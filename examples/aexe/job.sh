@@ -22,13 +22,24 @@ ADDR=$(ip -4 -o addr show dev "$IFACE" 2>/dev/null | awk '{print $4}' | cut -d/ 
 [ -n "$ADDR" ] || { echo "job.sh: no IPv4 address on interface $IFACE" >&2; exit 2; }
 
 # 1. a serving agent per node: the node end of jmswk aexe (registers in $JMSWK_JOB_DIR/agents)
-if [ "$NODES" = 1 ]; then MAP=(-n 1); else MAP=(-n "$NODES" --map-by ppr:1:node); fi
-mpiexec --enable-recovery "${MAP[@]}" "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" \
-  org.jmswk.launcher.Jmswk agent --serve &
-SERVERS=$!
+#    Each node's agent has an mpiexec of its own (a failure domain per node): a lost node
+#    takes down only its own agent, and aexe then lists it as broken.
+SERVE=("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.jmswk.launcher.Jmswk agent --serve)
+SERVERS=()
+if [ "$NODES" = 1 ]; then
+  mpiexec --enable-recovery -n 1 "${SERVE[@]}" &
+  SERVERS+=($!)
+else
+  index=0
+  while read -r node _; do
+    [ -n "$node" ] || continue
+    mpiexec --enable-recovery -n 1 --host "$node" "${SERVE[@]}" --node-index "$index" &
+    SERVERS+=($!)
+    index=$((index + 1))
+  done < "$JMSWK_JOB_DIR/hostfile"
+fi
 for _ in $(seq 1 300); do
   [ "$(ls "$JMSWK_JOB_DIR/agents" 2>/dev/null | grep -c '^node-[0-9]*$')" -ge "$NODES" ] && break
-  kill -0 "$SERVERS" 2>/dev/null || break
   sleep 0.1
 done
 
@@ -37,6 +48,6 @@ set +e
 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.jmswk.examples.aexe.AexeMaster \
   --bind "$ADDR" --nodes 4 --worker "$HERE/job-worker.sh"
 STATUS=$?
-kill "$SERVERS" 2>/dev/null
-wait "$SERVERS"
+kill "${SERVERS[@]}" 2>/dev/null
+wait "${SERVERS[@]}"
 exit $STATUS
