@@ -98,6 +98,10 @@ public final class JobRunner {
     List<String> command = new ArrayList<>(List.of("bash", script.toAbsolutePath().toString()));
     command.addAll(args);
     BoundedProcess.Result result;
+    // If the launcher itself is stopped (Ctrl-C, SIGTERM), the job ends with it: every process
+    // carries the job's id, so the job script and all it started are found and ended.
+    Thread endJobOnExit = new Thread(() -> host.endLeftovers(jobId), "jmswk-end-job-" + jobId);
+    Runtime.getRuntime().addShutdownHook(endJobOnExit);
     try (BufferedWriter out = Files.newBufferedWriter(jobDir.resolve("output.txt"), StandardCharsets.UTF_8)) {
       result = host.run(command, env, script.toAbsolutePath().getParent(), limit, line -> {
         try {
@@ -112,6 +116,7 @@ public final class JobRunner {
         if (onLine != null) onLine.accept(line);
       });
     }
+    Runtime.getRuntime().removeShutdownHook(endJobOnExit);
     List<String> down = host.downNodes(launch.nodes());
     List<String> leftovers = host.endLeftovers(jobId);
     List<String> survivors = host.survivors(jobId);

@@ -74,6 +74,28 @@ class JobRunnerTest {
   }
 
   @Test
+  void stoppingTheLauncherEndsTheJob() throws Exception {
+    Path script = Files.write(jobs.resolve("forever.sh"), List.of("echo started", "sleep 600", "echo never"));
+    Process launcher = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Djmswk.jobs.dir=" + jobs, "-cp", System.getProperty("java.class.path"),
+        "org.jmswk.launcher.Jmswk", "sub", script.toString()).redirectErrorStream(true).start();
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(launcher.getInputStream()));
+    for (String line = out.readLine(); !"started".equals(line); line = out.readLine()) {
+      assertTrue(line != null, "the job script did not start");
+    }
+    String jobId;
+    try (var dirs = Files.list(jobs)) {
+      jobId = dirs.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).findFirst().orElseThrow();
+    }
+    assertFalse(JobProcesses.find(jobId).isEmpty(), "the job runs");
+    launcher.destroy(); // SIGTERM, as Ctrl-C or a scheduler would
+    assertTrue(launcher.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!JobProcesses.find(jobId).isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
+    assertTrue(JobProcesses.find(jobId).isEmpty(), "the job's processes outlived the launcher");
+  }
+
+  @Test
   void jobIdsCountUp() throws IOException {
     Path a = JobRunner.newJobDir();
     Path b = JobRunner.newJobDir();
