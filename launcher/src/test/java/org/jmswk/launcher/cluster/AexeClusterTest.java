@@ -21,6 +21,30 @@ class AexeClusterTest {
   @TempDir Path jobs;
 
   @Test
+  void coordinatesFileLaunchesOnSeveralNodesAtOnce() throws Exception {
+    ClusterTestSupport.requireEngine();
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+    Path script = Path.of("../examples/aexe/job.sh").toAbsolutePath().normalize();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    System.setOut(both);
+    System.setErr(both);
+    int code;
+    try {
+      code = new CommandLine(new Jmswk()).execute("sub", "--cluster", "docker:3", script.toString());
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    for (int k = 1; k <= 3; k++) assertTrue(out.contains("worker vpid " + k + ": result " + k * k + " from node" + k), out);
+    assertTrue(out.contains("master: 3 of 3 workers delivered the right result"), out);
+  }
+
+  @Test
   void launchToAHungNodeTimesOutAndTheNodeIsNotChosenAgain() throws Exception {
     ClusterTestSupport.requireEngine();
     System.setProperty("jmswk.jobs.dir", jobs.toString());
