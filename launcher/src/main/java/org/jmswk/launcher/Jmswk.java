@@ -11,7 +11,8 @@ public final class Jmswk implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Jmswk()).execute(args));
+    // The help texts are written for 100 columns.
+    System.exit(new CommandLine(new Jmswk()).setUsageHelpWidth(100).execute(args));
   }
 
   @Override

@@ -57,9 +57,9 @@ public final class SubCommand implements Callable<Integer> {
   @Option(names = "--interact", description = "An interactive job (refused with --mswk).")
   boolean interactive;
 
-  @Option(names = "--cluster", paramLabel = "docker[:N]", description = {"Run on a container cluster of a head and",
-      "N slave nodes (default: the job's nodes - 1), started for this job and removed after it;",
-      "run ci/cluster-setup once first."})
+  @Option(names = "--cluster", paramLabel = "docker[:N]", description = "Run on a container cluster of a head and"
+      + " N slave nodes (default: the job's nodes - 1), started for this job and removed after it; run"
+      + " ci/cluster-setup once first.")
   String cluster;
 
   @Option(names = "-x", paramLabel = "VAR=value", description = "Set a variable in the job's environment.")
