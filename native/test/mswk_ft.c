@@ -21,13 +21,29 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { CMD_ECHO = 0, CMD_HANG = 1, CMD_QUIT = 2, CMD_LATER = 3, CMD_PLAIN = 4 };
+enum { CMD_ECHO = 0, CMD_HANG = 1, CMD_QUIT = 2, CMD_LATER = 3, CMD_PLAIN = 4, CMD_DIE_AT = 5 };
+/* MSWK_FT_SELF_KILL=1: the master cannot signal its workers (they run on other
+ * nodes): it sends CMD_DIE_AT with a CLOCK_REALTIME instant and the worker
+ * SIGKILLs itself then (arg 0: after disconnecting, i.e. idle; arg 1: without
+ * replying, while the master waits in a receive). Containers on one host share
+ * the kernel clock, so latencies stay exact. MSWK_FT_REPLACE=1: after each
+ * kill, spawn a replacement worker and do one exchange with it. */
+static int self_kill, replace;
 #define BOUND_MS 5000.0
 
 static double now_ms(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+static double real_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+static void sleep_until_real(double t) {
+  double d = t - real_ms();
+  if (d > 0) usleep((useconds_t)(d * 1000));
 }
 static int failures;
 static void check(int ok, const char *what, double ms) {
@@ -63,6 +79,13 @@ static int worker(int argc, char **argv, MPI_Comm parent) {
     if (FJMPI_Mswk_accept(wport, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c) != MPI_SUCCESS) return 2;
     if (FJMPI_Mswk_recv(msg, 2, MPI_INT, 0, 0, c, MPI_STATUS_IGNORE) != MPI_SUCCESS) return 3;
     if (msg[0] == CMD_HANG) for (;;) pause();
+    if (msg[0] == CMD_DIE_AT) {
+      double t = 0;
+      FJMPI_Mswk_recv(&t, 1, MPI_DOUBLE, 0, 1, c, MPI_STATUS_IGNORE);
+      if (msg[1] == 0) FJMPI_Mswk_disconnect(&c);
+      sleep_until_real(t);
+      raise(SIGKILL);
+    }
     if (msg[0] == CMD_ECHO) {
       int r = msg[1] + 1;
       FJMPI_Mswk_send(&r, 1, MPI_INT, 0, 0, c);
@@ -104,10 +127,18 @@ static int start_worker(wk_t *w, int first_delay_ms) {
   snprintf(delay, sizeof delay, "%d", first_delay_ms);
   char *args[] = {delay, NULL};
   MPI_Open_port(MPI_INFO_NULL, w->mport);
+  /* a failed spawn (or a launcher that cannot wire up the new worker) is an
+   * error the master reports, not a reason to abort it */
+  MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+  w->pid = 0;
   if (MPI_Comm_spawn(self_path, args, 1, MPI_INFO_NULL, 0, MPI_COMM_SELF, &inter, MPI_ERRCODES_IGNORE) != MPI_SUCCESS)
     return -1;
-  MPI_Send(w->mport, MPI_MAX_PORT_NAME, MPI_CHAR, 0, 0, inter);
-  MPI_Recv(&w->pid, 1, MPI_INT, 0, 2, inter, MPI_STATUS_IGNORE);
+  MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN);
+  if (MPI_Send(w->mport, MPI_MAX_PORT_NAME, MPI_CHAR, 0, 0, inter) != MPI_SUCCESS ||
+      MPI_Recv(&w->pid, 1, MPI_INT, 0, 2, inter, MPI_STATUS_IGNORE) != MPI_SUCCESS) {
+    MPI_Comm_free(&inter);
+    return -1;
+  }
   MPI_Comm_disconnect(&inter);
   if (w->pid <= 1) return -1;
   if (first_delay_ms > 0) return 0;
@@ -132,6 +163,24 @@ static int exchange(wk_t *w, int cmd, int arg, int want_reply) {
   }
   int rc2 = FJMPI_Mswk_disconnect(&c);
   return rc != MPI_SUCCESS ? rc : rc2;
+}
+
+/* self-kill mode: tell the worker to die at real time now+delay_ms (mode 0 idle, 1 in recv);
+ * returns the instant in CLOCK_MONOTONIC terms; with keep != NULL the connection stays open */
+static double order_death(wk_t *w, int mode, int delay_ms, MPI_Comm *keep) {
+  MPI_Comm c;
+  int msg[2] = {CMD_DIE_AT, mode};
+  double t_real = real_ms() + delay_ms, t_mono = now_ms() + delay_ms;
+  if (FJMPI_Mswk_connect(w->wport, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c) != MPI_SUCCESS) return -1;
+  FJMPI_Mswk_send(msg, 2, MPI_INT, 0, 0, c);
+  FJMPI_Mswk_send(&t_real, 1, MPI_DOUBLE, 0, 1, c);
+  if (keep) *keep = c;
+  else FJMPI_Mswk_disconnect(&c);
+  return t_mono;
+}
+static void sleep_until_mono(double t) {
+  double d = t - now_ms();
+  if (d > 0) usleep((useconds_t)(d * 1000));
 }
 
 typedef struct { int pid; int delay_ms; double t_kill; } killer_t;
@@ -165,20 +214,31 @@ static void run_case(const char *name, int repeat) {
     pthread_t t;
     char what[96];
     int first = strcmp(name, "kill-first") == 0;
+    if (first && self_kill) { printf("SKIP kill-first (needs a local kill)\n"); return; }
     if (start_worker(&w, first ? 3000 : 0) != MPI_SUCCESS) { check(0, "start worker", 0); return; }
     if (!first && exchange(&w, CMD_ECHO, 7, 1) != MPI_SUCCESS) { check(0, "warm-up exchange", 0); return; }
     double t_err = 0;
     int rc = MPI_SUCCESS;
     if (strcmp(name, "kill-idle") == 0) {
       /* killed while disconnected; the master connects right after the kill */
-      kill_later(&k, &t, w.pid, 0);
-      pthread_join(t, NULL);
+      if (self_kill) {
+        k.t_kill = order_death(&w, 0, 300, NULL);
+        sleep_until_mono(k.t_kill);
+      } else {
+        kill_later(&k, &t, w.pid, 0);
+        pthread_join(t, NULL);
+      }
       rc = exchange(&w, CMD_ECHO, 1, 1);
       t_err = now_ms();
     } else if (strcmp(name, "notice") == 0) {
       /* killed while the master does not talk to it: when does it know? */
-      kill_later(&k, &t, w.pid, 0);
-      pthread_join(t, NULL);
+      if (self_kill) {
+        k.t_kill = order_death(&w, 0, 300, NULL);
+        sleep_until_mono(k.t_kill);
+      } else {
+        kill_later(&k, &t, w.pid, 0);
+        pthread_join(t, NULL);
+      }
       while (FJMPI_Mswk_peer_state(w.wport) != 0 && now_ms() - k.t_kill < 10 * BOUND_MS) usleep(200);
       t_err = now_ms();
       rc = FJMPI_Mswk_peer_state(w.wport) == 0 ? FJMPI_Mswk_err_peer_dead() : MPI_SUCCESS;
@@ -188,28 +248,45 @@ static void run_case(const char *name, int repeat) {
       /* killed while the master waits for its reply */
       MPI_Comm c;
       int msg[2] = {CMD_HANG, 0}, r;
-      FJMPI_Mswk_connect(w.wport, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c);
-      FJMPI_Mswk_send(msg, 2, MPI_INT, 0, 0, c);
-      kill_later(&k, &t, w.pid, 300);
+      if (self_kill) {
+        k.t_kill = order_death(&w, 1, 300, &c);
+      } else {
+        FJMPI_Mswk_connect(w.wport, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c);
+        FJMPI_Mswk_send(msg, 2, MPI_INT, 0, 0, c);
+        kill_later(&k, &t, w.pid, 300);
+      }
       rc = FJMPI_Mswk_recv(&r, 1, MPI_INT, 0, 0, c, MPI_STATUS_IGNORE);
       t_err = now_ms();
       int rc2 = FJMPI_Mswk_disconnect(&c);
       if (!is_dead_err(rc2)) check(0, "disconnect after kill-recv", 0);
-      pthread_join(t, NULL);
+      if (!self_kill) pthread_join(t, NULL);
     } else if (strcmp(name, "kill-accept") == 0 || first) {
       /* killed while the master waits in accept for it */
-      if (!first) exchange(&w, CMD_LATER, 5000, 0);
-      kill_later(&k, &t, w.pid, 300);
+      if (self_kill && !first) {
+        k.t_kill = order_death(&w, 0, 300, NULL); /* the worker owes a connect it never makes */
+      } else {
+        if (!first) exchange(&w, CMD_LATER, 5000, 0);
+        kill_later(&k, &t, w.pid, 300);
+      }
       MPI_Comm c;
       rc = FJMPI_Mswk_accept(w.mport, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c);
       t_err = now_ms();
-      pthread_join(t, NULL);
+      if (!(self_kill && !first)) pthread_join(t, NULL);
     }
     double ms = t_err - k.t_kill;
     snprintf(what, sizeof what, "%s#%d error-after-kill", name, i);
     check(is_dead_err(rc) && ms < BOUND_MS, what, ms);
     lat[n++] = ms;
     MPI_Close_port(w.mport);
+    if (replace) { /* the job goes on: a new worker takes over */
+      wk_t r;
+      char rwhat[96];
+      double t0 = now_ms();
+      int ok = start_worker(&r, 0) == MPI_SUCCESS && exchange(&r, CMD_ECHO, 41, 1) == MPI_SUCCESS;
+      snprintf(rwhat, sizeof rwhat, "%s#%d replacement", name, i);
+      check(ok, rwhat, now_ms() - t0);
+      if (ok) { exchange(&r, CMD_QUIT, 0, 0); MPI_Close_port(r.mport); }
+    }
   }
   printf("MEDIAN %s %.1f ms (n=%d)\n", name, median(lat, n), n);
 }
@@ -273,6 +350,9 @@ int main(int argc, char **argv) {
   MPI_Comm_get_parent(&parent);
   if (parent != MPI_COMM_NULL) return worker(argc, argv, parent);
   self_path = argv[0];
+  self_kill = getenv("MSWK_FT_SELF_KILL") && atoi(getenv("MSWK_FT_SELF_KILL")) > 0;
+  replace = getenv("MSWK_FT_REPLACE") && atoi(getenv("MSWK_FT_REPLACE")) > 0;
+  { char h[64] = ""; gethostname(h, sizeof h); printf("MASTER on %s self-kill %d replace %d\n", h, self_kill, replace); }
   const char *which = argc > 1 ? argv[1] : "all";
   int repeat = argc > 2 ? atoi(argv[2]) : 5;
   int all = strcmp(which, "all") == 0;
