@@ -4,27 +4,9 @@
 #include <string.h>
 #include <stdlib.h>
 #include <mpi.h>
-#include "jmswk_shim.h"
+#include "jmswk_handles.h"
 
 #define API __attribute__((visibility("default")))
-
-/* ---- handle bits <-> MPI handles ---------------------------------------- */
-#define HANDLE_CONVERTERS(T, NAME)                                          \
-  static inline T to_##NAME(jmswk_handle h) {                              \
-    union { jmswk_handle h; T v; } u; u.h = h; return u.v;                 \
-  }                                                                        \
-  static inline jmswk_handle from_##NAME(T v) {                            \
-    union { jmswk_handle h; T v; } u; u.h = 0; u.v = v; return u.h;        \
-  }
-HANDLE_CONVERTERS(MPI_Comm, comm)
-HANDLE_CONVERTERS(MPI_Info, info)
-HANDLE_CONVERTERS(MPI_Request, request)
-HANDLE_CONVERTERS(MPI_Datatype, type)
-
-_Static_assert(sizeof(MPI_Comm) <= sizeof(jmswk_handle), "MPI_Comm fits a handle");
-_Static_assert(sizeof(MPI_Info) <= sizeof(jmswk_handle), "MPI_Info fits a handle");
-_Static_assert(sizeof(MPI_Request) <= sizeof(jmswk_handle), "MPI_Request fits a handle");
-_Static_assert(sizeof(MPI_Datatype) <= sizeof(jmswk_handle), "MPI_Datatype fits a handle");
 
 /*
  * Open MPI dlopen()s its plugins and they need libmpi's symbols to be global.

@@ -50,6 +50,7 @@
 #include <unistd.h>
 #include <mpi.h>
 #include "jmswk_mswk.h"
+#include "jmswk_handles.h"
 
 #define API __attribute__((visibility("default")))
 #define KEYLEN 64
@@ -60,17 +61,7 @@
 #define SERVICE_PREFIX "jmswk.live."
 #define ORPHAN_EXIT_STATUS 70
 
-/* ---- handles as int64 bits (same rule as jmswk_shim.c) ------------------ */
-#define HANDLE_CONVERTERS(T, NAME)                                          \
-  static inline T to_##NAME(int64_t h) {                                   \
-    union { int64_t h; T v; } u; u.h = h; return u.v;                      \
-  }                                                                        \
-  static inline int64_t from_##NAME(T v) {                                 \
-    union { int64_t h; T v; } u; u.h = 0; u.v = v; return u.h;            \
-  }
-HANDLE_CONVERTERS(MPI_Comm, comm)
-HANDLE_CONVERTERS(MPI_Info, info)
-HANDLE_CONVERTERS(MPI_Datatype, type)
+/* handles as int64 bits: jmswk_handles.h */
 
 /* ---- configuration -------------------------------------------------------- */
 static int cfg_timeout_ms = 2000;

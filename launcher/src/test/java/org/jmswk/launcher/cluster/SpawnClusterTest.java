@@ -51,7 +51,7 @@ class SpawnClusterTest {
    * {@link Cluster#DEFAULT_MPIRUN_OPTIONS}). That is an upstream launcher bug, not what this test
    * is about (placement across real nodes); every failed attempt is printed.
    */
-  private static final int ATTEMPTS = 3;
+  private static final int ATTEMPTS = 6;
 
   private static boolean complete(ExecResult job) {
     Matcher m = WORKER_DONE.matcher(job.stdout());
