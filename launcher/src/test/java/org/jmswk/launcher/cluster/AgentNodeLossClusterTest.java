@@ -3,18 +3,12 @@ package org.jmswk.launcher.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jmswk.launcher.Jmswk;
+import org.jmswk.launcher.Captured;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A slave node killed mid-job (docker kill) under the agent method: the agent's loss is seen,
@@ -29,42 +23,27 @@ class AgentNodeLossClusterTest {
     ClusterTestSupport.requireEngine();
     System.setProperty("jmswk.jobs.dir", jobs.toString());
     Path script = Path.of("../examples/agent/job.sh").toAbsolutePath().normalize();
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-    System.setOut(both);
-    System.setErr(both);
-    CompletableFuture<Integer> job;
     String container = "jmswk-job1-" + ProcessHandle.current().pid() + "-node2";
-    try {
-      job = CompletableFuture.supplyAsync(() -> new CommandLine(new Jmswk()).execute(
-          "sub", "-s", "-x", "JMSWK_TASK_SECONDS=2", "--cluster", "docker:3", script.toString(), "24"));
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    String out;
+    try (Captured c = Captured.start("sub", "-s", "-x", "JMSWK_TASK_SECONDS=2", "--cluster", "docker:3",
+        script.toString(), "24")) {
       // once node2's agent has joined (and taken tasks), kill node2
       java.util.regex.Pattern joined = java.util.regex.Pattern.compile("agent \\d+ \\(node node2[^)]*\\) joined");
-      while (!joined.matcher(captured.toString(StandardCharsets.UTF_8)).find() && System.nanoTime() < deadline) {
-        if (job.isDone()) break;
-        Thread.sleep(100);
-      }
-      assertTrue(joined.matcher(captured.toString(StandardCharsets.UTF_8)).find(), captured.toString(StandardCharsets.UTF_8));
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!joined.matcher(c.output()).find() && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
+      assertTrue(joined.matcher(c.output()).find(), c.output());
       Thread.sleep(3000); // node2 is running tasks now
       Process kill = new ProcessBuilder("docker", "kill", container).redirectErrorStream(true).start();
       assertTrue(kill.waitFor(30, TimeUnit.SECONDS) && kill.exitValue() == 0, "docker kill " + container);
-      int code = job.get(180, TimeUnit.SECONDS);
-      String out = captured.toString(StandardCharsets.UTF_8);
+      int code = c.job().get(180, TimeUnit.SECONDS);
+      out = c.output();
       assertEquals(0, code, out);
-      assertTrue(out.matches("(?s).*agent \\d+ \\(node node2[^\n]*\\) lost: .*"), "the master saw node2's agent go\n" + out);
-      assertTrue(out.contains("master: 24 of 24 tasks delivered the right result"), out);
-      assertTrue(out.contains("2 attempt(s)"), "a task of the lost node was re-run\n" + out);
-      assertTrue(out.contains("FAILED NODES : node2"), out);
-      assertTrue(out.matches("(?s).*\\nnode\\s+4\\s+4\\s+3\\n.*"), "USE leaves the failed node out\n" + out);
-      assertTrue(out.contains("END REASON   : -"), out);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
     }
-    stdout.println(List.of(captured.toString(StandardCharsets.UTF_8).split("\n")).stream()
-        .filter(l -> l.contains("lost") || l.contains("attempt(s)") && !l.contains(" 1 attempt")).toList());
+    assertTrue(out.matches("(?s).*agent \\d+ \\(node node2[^\n]*\\) lost: .*"), "the master saw node2's agent go\n" + out);
+    assertTrue(out.contains("master: 24 of 24 tasks delivered the right result"), out);
+    assertTrue(out.contains("2 attempt(s)"), "a task of the lost node was re-run\n" + out);
+    assertTrue(out.contains("FAILED NODES : node2"), out);
+    assertTrue(out.matches("(?s).*\nnode\\s+4\\s+4\\s+3\n.*"), "USE leaves the failed node out\n" + out);
+    assertTrue(out.contains("END REASON   : -"), out);
   }
 }

@@ -3,18 +3,14 @@ package org.jmswk.launcher.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.jmswk.launcher.Jmswk;
+import org.jmswk.launcher.Captured;
 import org.jmswk.launcher.job.JobRunner;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code jmswk sub --cluster docker}: a job script run on a container cluster started for it. */
 class SubOnClusterTest {
@@ -26,23 +22,8 @@ class SubOnClusterTest {
     System.setProperty("jmswk.jobs.dir", jobs.toString());
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run sub(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    int code;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      code = new CommandLine(new Jmswk()).execute(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static Captured.Run sub(String... args) {
+    return Captured.run(args);
   }
 
   @Test
@@ -51,11 +32,11 @@ class SubOnClusterTest {
     // Debian trixie's PRRTE 3.0.8 corrupts its heap in spawn + connect/accept across nodes in
     // one run in five to one in two even with gds=hash (a launcher bug, see
     // docs/failure-isolation.md): up to 6 runs, retrying only on that crash, each one printed.
-    Run r = null;
+    Captured.Run r = null;
     String all = "";
     for (int attempt = 1; attempt <= 6; attempt++) {
       r = sub("sub", "--mswk", "-s", "--cluster", "docker", script.toString(), "Ahoy");
-      all = r.out() + r.err();
+      all = r.output();
       // mpirun's exit code is no guide there (0 after an aborted job has been seen): the output is
       boolean launcherCrash = all.contains("corrupted") || all.contains("free()")
           || all.contains("lost communication with a remote daemon") || r.exitCode() == 134 || r.exitCode() == 139;
@@ -81,8 +62,8 @@ class SubOnClusterTest {
         "ssh node2 env JMSWK_JOB_ID=$JMSWK_JOB_ID setsid sleep 600 '</dev/null' '>/dev/null' '2>&1' '&'",
         "sleep 1",
         "echo left one behind")) + "\n");
-    Run r = sub("sub", "--cluster", "docker:2", script.toString());
-    String all = r.out() + r.err();
+    Captured.Run r = sub("sub", "--cluster", "docker:2", script.toString());
+    String all = r.output();
     assertEquals(0, r.exitCode(), all);
     assertTrue(all.contains("left one behind"), all);
     assertTrue(all.contains("ended 1 leftover processes"), all);
@@ -92,7 +73,7 @@ class SubOnClusterTest {
   @Test
   void losingTheMastersNodeEndsTheJobWithAClearReason() throws Exception {
     Path script = Files.writeString(jobs.resolve("long.sh"), "#PJM -L node=2\necho running\nsleep 300\n");
-    java.util.concurrent.CompletableFuture<Run> job =
+    java.util.concurrent.CompletableFuture<Captured.Run> job =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> sub("sub", "--cluster", "docker:1", script.toString()));
     // the job's cluster is named after its job id and this JVM: find its head once it runs
     String head = null;
@@ -107,8 +88,8 @@ class SubOnClusterTest {
     assertTrue(head != null, "the job's cluster did not start");
     Thread.sleep(3000);
     new ProcessBuilder("docker", "kill", head).start().waitFor();
-    Run r = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
-    String all = r.out() + r.err();
+    Captured.Run r = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    String all = r.output();
     assertTrue(r.exitCode() != 0, all);
     assertTrue(all.contains("end reason job master node head lost"), all);
   }
@@ -116,10 +97,10 @@ class SubOnClusterTest {
   @Test
   void aJobAskingForMoreNodesThanTheClusterHasIsRefused() throws Exception {
     Path script = Files.writeString(jobs.resolve("big.sh"), "#PJM -L node=4\necho never\n");
-    Run r = sub("sub", "--cluster", "docker:1", script.toString());
-    assertEquals(2, r.exitCode(), r.err());
-    assertTrue(r.err().contains("asks for 4 nodes, the cluster has 2"), r.err());
-    assertTrue(!r.out().contains("never"));
+    Captured.Run r = sub("sub", "--cluster", "docker:1", script.toString());
+    assertEquals(2, r.exitCode(), r.output());
+    assertTrue(r.output().contains("asks for 4 nodes, the cluster has 2"), r.output());
+    assertTrue(r.output().lines().noneMatch("never"::equals), "the job did not run\n" + r.output());
     assertTrue(JobRunner.jobsRoot().toFile().exists());
   }
 }
