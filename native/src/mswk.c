@@ -655,6 +655,21 @@ static void remember_comm(MPI_Comm c, const char *key, const char *port) {
 }
 static double unknown_deadline(void) { return cfg_unknown_ms > 0 ? now_ms() + cfg_unknown_ms : 0; }
 
+/* after MPI_Comm_connect/accept: a failure is the peer-dead error if the peer died meanwhile;
+ * a new intercommunicator returns errors and is remembered with its peer */
+static int rendezvous_done(int rc, MPI_Comm r, const char *key, const char *port, MPI_Comm *newcomm) {
+  if (rc != MPI_SUCCESS) {
+    pthread_mutex_lock(&mu);
+    int dead = key[0] && key_state_locked(key) == 0;
+    pthread_mutex_unlock(&mu);
+    return dead ? err_peer_dead : rc;
+  }
+  returns_errors(r);
+  remember_comm(r, key, port);
+  *newcomm = r;
+  return MPI_SUCCESS;
+}
+
 /* ---- the Mswk calls ----------------------------------------------------- */
 static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
   int rc = ensure_started();
@@ -683,16 +698,7 @@ static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm
   }
   MPI_Comm r = MPI_COMM_NULL;
   rc = MPI_Comm_connect(port, info, root, comm, &r);
-  if (rc != MPI_SUCCESS) {
-    pthread_mutex_lock(&mu);
-    int dead = key[0] && key_state_locked(key) == 0;
-    pthread_mutex_unlock(&mu);
-    return dead ? err_peer_dead : rc;
-  }
-  returns_errors(r);
-  remember_comm(r, key, port);
-  *newcomm = r;
-  return MPI_SUCCESS;
+  return rendezvous_done(rc, r, key, port, newcomm);
 }
 
 static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
@@ -729,16 +735,7 @@ static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
   }
   MPI_Comm r = MPI_COMM_NULL;
   rc = MPI_Comm_accept(port, info, root, comm, &r);
-  if (rc != MPI_SUCCESS) {
-    pthread_mutex_lock(&mu);
-    int dead = key[0] && key_state_locked(key) == 0;
-    pthread_mutex_unlock(&mu);
-    return dead ? err_peer_dead : rc;
-  }
-  returns_errors(r);
-  remember_comm(r, key, port);
-  *newcomm = r;
-  return MPI_SUCCESS;
+  return rendezvous_done(rc, r, key, port, newcomm);
 }
 
 static int mswk_disconnect(MPI_Comm *comm) {

@@ -248,28 +248,8 @@ public final class AgentPool implements AutoCloseable {
   // ------------------------------------------------------------------ accepting agents
 
   private void acceptLoop() {
-    while (!closing) {
-      Socket socket;
-      try {
-        socket = server.accept();
-      } catch (IOException e) {
-        if (!closing) options.log().accept("accept failed: " + e.getMessage());
-        return;
-      }
-      String from = socket.getRemoteSocketAddress().toString();
-      if (!handshakes.tryAcquire()) {
-        options.log().accept("refused connection from " + from + ": too many handshakes under way");
-        closeQuietly(socket);
-        continue;
-      }
-      Thread.ofVirtual().name("jmswk-pool-handshake").start(() -> {
-        try {
-          handshake(socket, from);
-        } finally {
-          handshakes.release();
-        }
-      });
-    }
+    Acceptor.loop(server, () -> closing, handshakes, "handshakes", "jmswk-pool-handshake", options.log(),
+        this::handshake);
   }
 
   private void handshake(Socket socket, String from) {
@@ -279,7 +259,7 @@ public final class AgentPool implements AutoCloseable {
       peer = Handshake.serve(socket, options.secret(), Handshake.ROLE_AGENT, options.settings(),
           Map.of("role", "master"));
     } catch (IOException e) {
-      closeQuietly(socket);
+      Acceptor.closeQuietly(socket);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       String why = socket.isClosed() && ms >= options.settings().handshake().toMillis() - 50
           && !(e instanceof ProtocolException) ? "no complete handshake within " + ms + " ms" : e.getMessage();
@@ -300,7 +280,7 @@ public final class AgentPool implements AutoCloseable {
       conn = new Connection(socket, info.toString(), options.settings().heartbeat(), options.settings().deadAfter(),
           options.settings().maxFrame());
     } catch (IOException e) {
-      closeQuietly(socket);
+      Acceptor.closeQuietly(socket);
       return;
     }
     AgentState agent = new AgentState(info, conn);
@@ -564,7 +544,7 @@ public final class AgentPool implements AutoCloseable {
       tasks.clear();
       lock.notifyAll();
     }
-    closeQuietly(server);
+    Acceptor.closeQuietly(server);
     for (Task t : open) complete(t, result(t, WorkerResult.Status.CANCELLED, "the agent pool was closed"));
     List<Thread> senders = new ArrayList<>();
     for (AgentState a : all) {
@@ -588,14 +568,6 @@ public final class AgentPool implements AutoCloseable {
     }
     for (AgentState a : all) a.conn.close("pool closed");
     events.shutdown();
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing is all we want
-    }
   }
 
   /** For tests: the set of node names with a live agent. */

@@ -93,29 +93,13 @@ public final class AgentServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (!closing) {
-      Socket socket;
+    Acceptor.loop(server, () -> closing, connections, "connections", "jmswk-serve-conn", log, (socket, from) -> {
       try {
-        socket = server.accept();
-      } catch (IOException e) {
-        if (!closing) log.accept("accept failed: " + e.getMessage());
-        return;
+        serveOne(socket, from);
+      } finally {
+        Acceptor.closeQuietly(socket);
       }
-      String from = socket.getRemoteSocketAddress().toString();
-      if (!connections.tryAcquire()) {
-        log.accept("refused connection from " + from + ": too many connections under way");
-        closeQuietly(socket);
-        continue;
-      }
-      Thread.ofVirtual().name("jmswk-serve-conn").start(() -> {
-        try {
-          serveOne(socket, from);
-        } finally {
-          connections.release();
-          closeQuietly(socket);
-        }
-      });
-    }
+    });
   }
 
   private void serveOne(Socket socket, String from) {
@@ -126,7 +110,7 @@ public final class AgentServer implements AutoCloseable {
       return;
     }
     // the request must follow within the handshake bound too
-    var guard = Timers.SCHEDULER.schedule(() -> closeQuietly(socket), settings.handshake().toMillis(), TimeUnit.MILLISECONDS);
+    var guard = Timers.SCHEDULER.schedule(() -> Acceptor.closeQuietly(socket), settings.handshake().toMillis(), TimeUnit.MILLISECONDS);
     try {
       socket.setSoTimeout((int) settings.handshake().toMillis());
       Message m = FrameIO.read(socket.getInputStream(), settings.maxFrame());
@@ -165,19 +149,11 @@ public final class AgentServer implements AutoCloseable {
   public void close() {
     if (closing) return;
     closing = true;
-    closeQuietly(server);
+    Acceptor.closeQuietly(server);
     int n = workers.running();
     if (n > 0) log.accept("killing " + n + " worker(s)");
     workers.killAll(Duration.ofSeconds(1));
     Agent.deleteTree(scratch);
     closed.countDown();
-  }
-
-  private static void closeQuietly(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // closing is all we want
-    }
   }
 }

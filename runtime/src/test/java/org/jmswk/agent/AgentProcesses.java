@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jmswk.testkit.MpiRun;
 
 /** Starts {@link AgentMain} processes for tests and ends them all, bounded. */
 final class AgentProcesses implements AutoCloseable {
@@ -21,17 +22,9 @@ final class AgentProcesses implements AutoCloseable {
   static List<String> java(Class<?> main, String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp",
-        classPath(), main.getName()));
+        MpiRun.absoluteClassPath(), main.getName()));
     cmd.addAll(List.of(args));
     return cmd;
-  }
-
-  static String classPath() {
-    List<String> entries = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
-    }
-    return String.join(File.pathSeparator, entries);
   }
 
   Process start(int port, String node, Map<String, String> env) throws IOException {

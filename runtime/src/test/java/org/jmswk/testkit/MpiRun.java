@@ -116,7 +116,7 @@ public final class MpiRun {
   }
 
   /** The test's class path with absolute entries (ranks and spawned workers may run elsewhere). */
-  static String absoluteClassPath() {
+  public static String absoluteClassPath() {
     List<String> entries = new ArrayList<>();
     for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.jmswk.launcher.Jmswk;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.jmswk.testkit.MpiRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -57,18 +57,10 @@ class AexeCommandTest {
 
   static List<String> jmswk(String... args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classPath(),
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", MpiRun.absoluteClassPath(),
         Jmswk.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;
-  }
-
-  static String classPath() {
-    List<String> entries = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (!e.isEmpty()) entries.add(Path.of(e).toAbsolutePath().toString());
-    }
-    return String.join(File.pathSeparator, entries);
   }
 
   static Process serve(Path job, int index) throws Exception {

@@ -22,6 +22,7 @@ import org.jmswk.agent.AgentSettings;
 import org.jmswk.agent.WorkerResult;
 import org.jmswk.agent.WorkerSpec;
 import org.jmswk.launcher.Jmswk;
+import org.jmswk.testkit.MpiRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +73,7 @@ class AgentCommandTest {
           "-x", "JMSWK_JOB_SECRET"));
       cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-          AexeCommandTest.classPath(), Jmswk.class.getName(), "agent", "--master", "127.0.0.1:" + pool.port(),
+          MpiRun.absoluteClassPath(), Jmswk.class.getName(), "agent", "--master", "127.0.0.1:" + pool.port(),
           "--emulated-nodes"));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
