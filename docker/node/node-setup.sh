@@ -22,14 +22,38 @@ IFACE=eth0
 OMPI_CONF=/etc/openmpi/openmpi-mca-params.conf
 set_param "$OMPI_CONF" btl_tcp_if_include "$IFACE"
 set_param "$OMPI_CONF" oob_tcp_if_include "$IFACE"
-set_param "$OMPI_CONF" btl "self,sm,tcp"
 # No single-copy (CMA) between processes of a container: it fails with errno 1 without
-# CAP_SYS_PTRACE. 5.x moved this from btl_vader_single_copy_mechanism to the smsc framework;
-# cma is the only smsc component Debian builds.
-set_param "$OMPI_CONF" smsc "^cma"
-# PRRTE (the 5.x launcher, prterun/prted) reads its own file; prte_if_include is the name
-# oob_tcp_if_include is a synonym of there (checked with prte_info --all).
-set_param /etc/openmpi/prte-mca-params.conf prte_if_include "$IFACE"
+# CAP_SYS_PTRACE. 4.1 names it btl_vader_single_copy_mechanism; 5.x moved it to the smsc
+# framework (cma is the only smsc component Debian builds).
+PMIX_EXTRA=""
+OMPI_MAJOR=$(mpirun --version 2>/dev/null | sed -nE 's/.*Open MPI\)? ?v?([0-9]+)\..*/\1/p' | head -1)
+case "$OMPI_MAJOR" in
+  4)
+    set_param "$OMPI_CONF" btl "self,vader,tcp"
+    set_param "$OMPI_CONF" btl_vader_single_copy_mechanism none
+    # A vanished node leaves ORTE's daemon connection silent: without keepalive mpirun hangs
+    # for hours; with it, that mpirun ends within about 11 s.
+    set_param "$OMPI_CONF" oob_tcp_keepalive_time 5
+    set_param "$OMPI_CONF" oob_tcp_keepalive_intvl 2
+    set_param "$OMPI_CONF" oob_tcp_keepalive_probes 3
+    ;;
+  5|6)
+    set_param "$OMPI_CONF" btl "self,sm,tcp"
+    set_param "$OMPI_CONF" smsc "^cma"
+    # PRRTE (the 5.x launcher, prterun/prted) reads its own file; prte_if_include is the name
+    # oob_tcp_if_include is a synonym of there (checked with prte_info --all).
+    set_param /etc/openmpi/prte-mca-params.conf prte_if_include "$IFACE"
+    # PMIx 5's default data store (gds shmem2) made a spawn + connect/accept across nodes crash
+    # a prted ("corrupted double-linked list") in most runs here; the hash store in about one
+    # run of five (a launcher bug of PRRTE 3.0.x, docs/failure-isolation.md).
+    PMIX_EXTRA="PMIX_MCA_gds=hash"
+    ;;
+  *) echo "node-setup: unknown Open MPI version: $(mpirun --version 2>&1 | head -1)" >&2; exit 1 ;;
+esac
+
+# One Java path on every flavour (the harness and the app image use it): /opt/jmswk/java.
+mkdir -p /opt/jmswk
+ln -sfn "$JAVA_HOME" /opt/jmswk/java
 
 # --- environment for processes started over ssh (prted and what it starts) --------------------
 # pam_env reads /etc/environment for every ssh session; Docker's ENV reaches only docker exec.
@@ -43,6 +67,7 @@ OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 PRTE_ALLOW_RUN_AS_ROOT=1
 PRTE_ALLOW_RUN_AS_ROOT_CONFIRM=1
 LANG=C.UTF-8
+$PMIX_EXTRA
 ENVEOF
 
 # --- sshd: key-only root login --------------------------------------------------------------

@@ -53,9 +53,17 @@ else
   done < "$JMSWK_JOB_DIR/hostfile"
 fi
 
-# 3. the job lives as long as the master
+# 3. the job lives as long as the master. Agents leave when their master has gone; an mpiexec
+#    whose node was lost may still be waiting on it: give them 20 s, then end them.
 set +e
 wait "$MASTER"
 STATUS=$?
-wait "${AGENTS[@]}"
+for _ in $(seq 1 200); do
+  alive=0
+  for pid in "${AGENTS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+  [ "$alive" = 0 ] && break
+  sleep 0.1
+done
+kill "${AGENTS[@]}" 2>/dev/null
+wait "${AGENTS[@]}" 2>/dev/null
 exit $STATUS

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A multi-node cluster made of Docker containers on one private network: a head ({@code head},
  * the job master node) and N slave nodes ({@code node1..nodeN}), each container's hostname equal
- * to its network alias, passwordless root ssh between them, Open MPI 5 (PRRTE) and the jmswk
+ * to its network alias, passwordless root ssh between them, Open MPI (4.1 or 5.0, per image) and the jmswk
  * build installed (image from {@code ci/cluster-setup}). Jobs run on the head with
  * {@code mpirun --hostfile /etc/jmswk/hostfile}; faults are injected per node.
  *
@@ -47,15 +47,8 @@ public final class Cluster implements AutoCloseable {
   /** The hostfile on the head: head 1 slot (the master), each node its slots. */
   public static final String HOSTFILE = "/etc/jmswk/hostfile";
   public static final String JAR = "/opt/jmswk/lib/jmswk.jar";
-  public static final String JAVA = "/usr/lib/jvm/java-25-openjdk-amd64/bin/java";
+  public static final String JAVA = "/opt/jmswk/java/bin/java";
   static final String PERSISTENT_OWNER = "persistent";
-  /**
-   * Options {@link #mpirun} always passes first. {@code --pmixmca gds hash}: with PMIx 5.0.7's
-   * default data store (gds shmem2) a spawn + connect/accept across nodes crashed a prted
-   * ("corrupted double-linked list", then "PRTE has lost communication with a remote daemon")
-   * in most runs here; with the hash store in about 1 run of 5-7 (a launcher bug of PRRTE 3.0.x).
-   */
-  public static final List<String> DEFAULT_MPIRUN_OPTIONS = List.of("--pmixmca", "gds", "hash");
 
   private static final Duration DOCKER_CALL = Duration.ofSeconds(60);
   private static final Duration READY_WAIT = Duration.ofSeconds(60);
@@ -353,14 +346,13 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
-   * {@code mpirun -np 1 --hostfile HOSTFILE DEFAULT_MPIRUN_OPTIONS... OPTIONS... PROGRAM...} on the
+   * {@code mpirun -np 1 --hostfile HOSTFILE OPTIONS... PROGRAM...} on the
    * head: one master on the head; MPI_UNIVERSE_SIZE covers every node's slots, so spawned
    * workers land on node1..N. mpirun's exit code alone proves little (0 after an aborted job
    * has been seen): check what the master reports.
    */
   public ExecResult mpirun(Duration timeout, List<String> mpirunOptions, List<String> program, PrintStream echo) {
     List<String> command = new ArrayList<>(List.of("mpirun", "-np", "1", "--hostfile", HOSTFILE));
-    command.addAll(DEFAULT_MPIRUN_OPTIONS);
     command.addAll(mpirunOptions);
     command.addAll(program);
     return exec(HEAD, timeout, null, Map.of(), echo, command);

@@ -50,9 +50,6 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
     }
     List<String> nodes = List.copyOf(clusterNodes.subList(0, spec.nodes()));
     Map<String, String> env = environment(hostfile, networkInterface);
-    // PRRTE 3.0 (Debian's Open MPI 5.0.7) corrupts its heap in spawn + connect/accept across
-    // nodes with the default gds component; the hash one avoids most of it.
-    env.put("PMIX_MCA_gds", "hash");
     // Oversubscription would let PRRTE map every spawned worker onto the head.
     env.remove("OMPI_MCA_rmaps_base_oversubscribe");
     env.remove("PRTE_MCA_rmaps_default_mapping_policy");
@@ -101,6 +98,11 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
   static Map<String, String> environment(Path hostfile, String networkInterface) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("OMPI_MCA_orte_enable_recovery", "1");
+    // A node that vanishes (killed, cut off) leaves ORTE's daemon connection silent: without
+    // keepalive mpiexec hangs for hours; with it, it ends that mpiexec within about 11 s.
+    env.put("OMPI_MCA_oob_tcp_keepalive_time", "5");
+    env.put("OMPI_MCA_oob_tcp_keepalive_intvl", "2");
+    env.put("OMPI_MCA_oob_tcp_keepalive_probes", "3");
     env.put("OMPI_MCA_orte_default_hostfile", hostfile.toString());
     env.put("OMPI_MCA_rmaps_base_oversubscribe", "1");
     env.put("PRTE_MCA_prte_default_hostfile", hostfile.toString());

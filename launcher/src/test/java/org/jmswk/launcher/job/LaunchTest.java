@@ -26,6 +26,7 @@ class LaunchTest {
     assertEquals(HOSTFILE.toString(), l.environment().get("OMPI_MCA_orte_default_hostfile"));
     assertEquals(HOSTFILE.toString(), l.environment().get("PRTE_MCA_prte_default_hostfile"));
     assertEquals("1", l.environment().get("OMPI_MCA_orte_enable_recovery"), "a dead worker must not end the job");
+    assertEquals("5", l.environment().get("OMPI_MCA_oob_tcp_keepalive_time"), "a vanished node must not hang mpiexec");
   }
 
   @Test
