@@ -22,11 +22,16 @@
  *                           by its TCP connection closing)
  *   JMSWK_MSWK_UNKNOWN_TIMEOUT_MS  bound for calls whose peer cannot be
  *                           identified (accept before any announcement;
+ *                           per call: the info key "jmswk_timeout_ms";
  *                           default 60000; 0 = wait without bound)
  *   JMSWK_MSWK_ADDR         IPv4 address the heartbeat listener binds to
  *                           (default: this host's name's address, else 127.0.0.1)
  *   JMSWK_MSWK_ORPHAN_EXIT  1 (default): a spawned process exits (status 70)
  *                           when its parent's heartbeat is lost
+ *   JMSWK_MSWK_PARENT       a port name of the parent, for a process that was
+ *                           not spawned but started by an mpiexec of its own
+ *                           (one failure domain per worker): it is linked and
+ *                           watched like a spawner
  *   JMSWK_MSWK_EXCHANGE_TIMEOUT_S  if set (>0) and OMPI_MCA_pmix_base_exchange_timeout
  *                           is not, FJMPI_Mswk_init sets it: bounds a peer dying
  *                           inside the MPI rendezvous (also bounds spawn!)
@@ -65,6 +70,10 @@ int FJMPI_Mswk_err_timeout(void);
  * key: a port name (its owner is meant) or a process key ("jobid.vpid").
  * Returns 1 alive, 0 dead, -1 never seen. */
 int FJMPI_Mswk_peer_state(const char *key);
+/* 1 when the peer was declared dead because its host stopped answering (heartbeat
+ * silence, connect timeout: a lost node or a cut network), 0 otherwise (alive, unknown,
+ * or its process ended while its host answered: connection closed or refused). */
+int FJMPI_Mswk_peer_unreachable(const char *key);
 /* Next peer whose death was observed and not yet reported here: copies its
  * key into buf and returns 1; 0 when there is none. Never blocks. */
 int FJMPI_Mswk_next_failed(char *buf, int len);
@@ -84,6 +93,7 @@ int jmswk_mswk_err_peer_dead(void);
 int jmswk_mswk_err_timeout(void);
 int jmswk_mswk_peer_state(const char *key);
 int jmswk_mswk_next_failed(char *buf, int len);
+int jmswk_mswk_peer_unreachable(const char *key);
 int jmswk_mswk_self_key(char *buf, int len);
 /* counters, for tests: [0] peers seen, [1] peers dead, [2] calls ended
  * because the peer died, [3] reserved (0) */

@@ -20,7 +20,8 @@
  *    connector sends "W P" (want port P) to P's owner and waits for "G P"
  *    (go) or the owner's death; the acceptor waits, outside MPI, for a "W P"
  *    or the death of the peer it expects on P (the announcer, the last user of
- *    P, the "jmswk_peer" info key, or its only fresh child), answers "G P",
+ *    P, the "jmswk_peer" info key, or its only fresh child; with nobody known,
+ *    for at most the "jmswk_timeout_ms" info value or JMSWK_MSWK_UNKNOWN_TIMEOUT_MS), answers "G P",
  *    and only then do both enter MPI_Comm_connect/accept, which complete in
  *    milliseconds. A peer dying inside that residual window leaves the call
  *    to Open MPI (bounded only by pmix_base_exchange_timeout, if set).
@@ -91,6 +92,7 @@ typedef struct {
   char key[KEYLEN];      /* "" until the peer identified itself */
   int fd;                /* -1 when closed */
   int dead;
+  int unreachable;       /* dead by silence: its host stopped answering (node lost, network cut) */
   int is_parent;
   int reported;          /* handed out by next_failed */
   int child;             /* said "C": spawned by us */
@@ -178,9 +180,10 @@ static void wake_thread(void) {
   if (wake_pipe[1] >= 0) (void)!write(wake_pipe[1], &c, 1);
 }
 
-static void mark_dead_locked(peer_t *p, const char *why) {
+static void mark_dead_locked(peer_t *p, const char *why, int unreachable) {
   if (p->dead) return;
   p->dead = 1;
+  p->unreachable = unreachable;
   p->t_dead = now_ms();
   if (p->fd >= 0) close(p->fd);
   p->fd = -1;
@@ -208,7 +211,7 @@ static void send_line_locked(peer_t *p, const char *line) {
   if (p->fd < 0) return;
   size_t n = strlen(line);
   ssize_t w = send(p->fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT);
-  if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) mark_dead_locked(p, "send failed");
+  if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK) mark_dead_locked(p, "send failed", 0);
 }
 
 static void set_expect_locked(const char *port, const char *key) {
@@ -251,9 +254,9 @@ static void handle_line_locked(peer_t *p, char *line) {
 static void read_peer_locked(peer_t *p) {
   for (;;) {
     ssize_t n = recv(p->fd, p->in + p->inlen, sizeof p->in - 1 - p->inlen, MSG_DONTWAIT);
-    if (n == 0) { mark_dead_locked(p, "connection closed"); return; }
+    if (n == 0) { mark_dead_locked(p, "connection closed", 0); return; }
     if (n < 0) {
-      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) mark_dead_locked(p, strerror(errno));
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) mark_dead_locked(p, strerror(errno), errno == ETIMEDOUT || errno == EHOSTUNREACH);
       return;
     }
     p->last_rx = now_ms();
@@ -318,7 +321,7 @@ static void *live_main(void *arg) {
     }
     for (int i = 0; i < npeers; i++)
       if (peers[i].fd >= 0 && !peers[i].dead && t - peers[i].last_rx > cfg_timeout_ms)
-        mark_dead_locked(&peers[i], "heartbeat lost");
+        mark_dead_locked(&peers[i], "heartbeat lost", 1);
     pthread_mutex_unlock(&mu);
   }
   return NULL;
@@ -424,7 +427,7 @@ static int ensure_peer(const char *key) {
   if (rc != 0) {
     /* published but not answering: it was there and is gone */
     peer_t *d = add_peer_locked(key, -1);
-    if (d) mark_dead_locked(d, rc == -1 ? "connection refused" : "connect timeout");
+    if (d) mark_dead_locked(d, rc == -1 ? "connection refused" : "connect timeout", rc != -1);
     pthread_mutex_unlock(&mu);
     return 0;
   }
@@ -480,7 +483,10 @@ static int mswk_start(void) {
       snprintf(self_key, KEYLEN, "pid%d", (int)getpid());
     }
   }
-  if ((e = getenv("OMPI_PARENT_PORT")) && *e) owner_key(e, parent_key);
+  /* The parent: the spawner (OMPI_PARENT_PORT), or, for a worker started by its own mpiexec in
+   * a failure domain of its own, the master's port it was given (JMSWK_MSWK_PARENT). */
+  if ((e = getenv("JMSWK_MSWK_PARENT")) && *e) owner_key(e, parent_key);
+  else if ((e = getenv("OMPI_PARENT_PORT")) && *e) owner_key(e, parent_key);
 
   MPI_Add_error_class(&err_peer_dead);
   MPI_Add_error_string(err_peer_dead, "jmswk: Mswk peer process is dead");
@@ -709,9 +715,13 @@ static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
   MPI_Comm_rank(comm, &rank);
   char key[KEYLEN] = "";
   if (rank == root) {
+    double deadline = unknown_deadline();
     if (info != MPI_INFO_NULL) {
       char v[MPI_MAX_INFO_VAL + 1];
       int flag = 0;
+      /* "jmswk_timeout_ms": this call's bound while nobody known is expected on the port */
+      MPI_Info_get(info, "jmswk_timeout_ms", MPI_MAX_INFO_VAL, v, &flag);
+      if (flag && atoi(v) > 0) deadline = now_ms() + atoi(v);
       MPI_Info_get(info, "jmswk_peer", MPI_MAX_INFO_VAL, v, &flag);
       if (flag) {
         char k[KEYLEN];
@@ -724,7 +734,7 @@ static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
       }
     }
     pthread_mutex_lock(&mu);
-    int why = sig_wait_locked('W', port, key, unknown_deadline());
+    int why = sig_wait_locked('W', port, key, deadline);
     pthread_mutex_unlock(&mu);
     if (why != 0) {
       atomic_fetch_add(&st_released, 1);
@@ -855,6 +865,16 @@ API int FJMPI_Mswk_peer_state(const char *key) {
   pthread_mutex_unlock(&mu);
   return s;
 }
+API int FJMPI_Mswk_peer_unreachable(const char *key) {
+  char k[KEYLEN];
+  owner_key(key, k);
+  int unreachable = 0;
+  pthread_mutex_lock(&mu);
+  for (int i = 0; i < npeers; i++)
+    if (peers[i].dead && peers[i].unreachable && strcmp(peers[i].key, k) == 0) unreachable = 1;
+  pthread_mutex_unlock(&mu);
+  return unreachable;
+}
 API int FJMPI_Mswk_next_failed(char *buf, int len) {
   int found = 0;
   pthread_mutex_lock(&mu);
@@ -914,6 +934,7 @@ API int jmswk_mswk_err_peer_dead(void) { return err_peer_dead; }
 API int jmswk_mswk_err_timeout(void) { return err_timeout; }
 API int jmswk_mswk_peer_state(const char *key) { return FJMPI_Mswk_peer_state(key); }
 API int jmswk_mswk_next_failed(char *buf, int len) { return FJMPI_Mswk_next_failed(buf, len); }
+API int jmswk_mswk_peer_unreachable(const char *key) { return FJMPI_Mswk_peer_unreachable(key); }
 API int jmswk_mswk_self_key(char *buf, int len) {
   snprintf(buf, (size_t)len, "%s", self_key);
   return MPI_SUCCESS;

@@ -29,11 +29,6 @@ final class Workers {
   private record Running(String taskId, int pid, long startNanos, Path out, Path err, boolean[] killed) {}
 
   /** Variables of the MPI launcher that started the agent: a worker is not part of that MPI job. */
-  private static final List<String> LAUNCHER_PREFIXES = List.of("PMIX_", "PMI_", "OMPI_COMM_WORLD_", "OMPI_MCA_orte_",
-      "OMPI_MCA_ess", "OMPI_MCA_pmix", "OMPI_FIRST_RANKS", "OMPI_APP_CTX", "OMPI_NUM_APP_CTX", "OMPI_UNIVERSE_SIZE",
-      "OMPI_FILE_LOCATION", "OMPI_ARGV", "OMPI_MCA_initial_wdir", "OMPI_MCA_shmem_RUNTIME_QUERY_hint", "PRTE_MCA_ess",
-      "JMSWK_JOB_SECRET");
-
   private final Path scratch;
   private final int captureBytes;
   private final Listener listener;
@@ -49,11 +44,7 @@ final class Workers {
 
   /** The environment a worker starts from: the agent's, without the MPI launcher's private variables. */
   static Map<String, String> baseEnvironment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (var e : System.getenv().entrySet()) {
-      if (LAUNCHER_PREFIXES.stream().noneMatch(e.getKey()::startsWith)) env.put(e.getKey(), e.getValue());
-    }
-    return env;
+    return org.jmswk.runtime.LauncherEnvironment.withoutLauncherVariables();
   }
 
   /** Starts a worker; returns its pid. */

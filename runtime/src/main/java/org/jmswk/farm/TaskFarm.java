@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.jmswk.mpi.Comm;
 import org.jmswk.mpi.Info;
@@ -13,16 +12,16 @@ import org.jmswk.mpi.MPI;
 import org.jmswk.mpi.MPIException;
 import org.jmswk.mpi.Mswk;
 import org.jmswk.mpi.PeerFailedException;
-import org.jmswk.mpi.SpawnResult;
-import org.jmswk.runtime.JavaCommand;
 
 /**
  * The master side of a task farm over failure-isolating Mswk exchanges; {@link TaskWorker} is
- * its mirror. Workers are Java processes spawned one at a time (MPI_Comm_spawn), each with its
- * own port. The master hands a task to every idle worker, then collects results in the order
+ * its mirror. Workers are Java processes started one at a time, each with its own port: spawned
+ * (MPI_Comm_spawn), or, in a multi-node job that has an ompi-server ({@code JMSWK_OMPI_SERVER},
+ * set by {@code jmswk sub --mswk}), each by an mpiexec of its own on a chosen node, so a lost
+ * node takes down only its own workers ({@link NodeDomainStarter}). The master hands a task to every idle worker, then collects results in the order
  * it handed them out, so all workers compute at once while the master only ever makes bounded
  * calls. A worker that dies costs its task one attempt: the task goes back to the queue, a
- * replacement worker is spawned, and the job goes on. Every task ends with its output or,
+ * replacement worker is started (never on a node found lost), and the job goes on. Every task ends with its output or,
  * after {@code maxAttempts}, with a reported failure.
  */
 public final class TaskFarm implements AutoCloseable {
@@ -30,14 +29,17 @@ public final class TaskFarm implements AutoCloseable {
   public record WorkerInfo(int id, String port, long pid, String host) {}
 
   /**
-   * Something that happened: "worker-started", "worker-lost", "spawn-failed" or "task-done",
+   * Something that happened: "worker-started", "worker-lost", "spawn-failed", "node-excluded"
+   * (detail: the node) or "task-done",
    * with the wall-clock time the master learned of it.
    */
   public record Event(String kind, WorkerInfo worker, int task, String detail, long epochMillis) {}
 
-  private final Class<?> workerMain;
-  private final String[] workerArgs;
-  private final Info spawnInfo;
+  /** How long a starting worker has to register (JMSWK_WORKER_START_TIMEOUT_S, default 60). */
+  private static final int START_TIMEOUT_MS = 1000 * Integer.parseInt(
+      System.getenv().getOrDefault("JMSWK_WORKER_START_TIMEOUT_S", "60"));
+
+  private final WorkerStarter starter;
   private final int maxAttempts;
   private final Consumer<Event> listener;
   private final List<Worker> workers = new ArrayList<>();
@@ -46,34 +48,40 @@ public final class TaskFarm implements AutoCloseable {
   private static final class Worker {
     final WorkerInfo info;
     final String masterPort;
+    final String node;    // where the starter placed it ("" when MPI placed it)
     int task = -1;        // the task it holds, or -1 when idle
     long handedAt;
 
-    Worker(WorkerInfo info, String masterPort) {
+    Worker(WorkerInfo info, String masterPort, String node) {
       this.info = info;
       this.masterPort = masterPort;
+      this.node = node;
     }
   }
 
-  private TaskFarm(Class<?> workerMain, String[] workerArgs, Info spawnInfo, int maxAttempts, Consumer<Event> listener) {
-    this.workerMain = workerMain;
-    this.workerArgs = workerArgs;
-    this.spawnInfo = spawnInfo;
+  private TaskFarm(WorkerStarter starter, int maxAttempts, Consumer<Event> listener) {
+    this.starter = starter;
     this.maxAttempts = maxAttempts;
     this.listener = listener != null ? listener : e -> { };
   }
 
   /**
-   * Spawns {@code count} workers running {@code workerMain} (which calls
-   * {@link TaskWorker#serve}); MPI and {@link Mswk#start()} must be initialized.
+   * Starts {@code count} workers running {@code workerMain} (which calls
+   * {@link TaskWorker#serve}); MPI and {@link Mswk#start()} must be initialized. {@code spawnInfo}
+   * is passed to MPI_Comm_spawn (ignored when workers get failure domains of their own).
    */
   public static TaskFarm start(Class<?> workerMain, String[] workerArgs, int count, Info spawnInfo,
                                int maxAttempts, Consumer<Event> listener) {
     if (count < 1 || maxAttempts < 1) throw new IllegalArgumentException("count and maxAttempts must be >= 1");
-    TaskFarm farm = new TaskFarm(workerMain, workerArgs, spawnInfo, maxAttempts, listener);
+    TaskFarm farm = new TaskFarm(WorkerStarter.forJob(workerMain, workerArgs, spawnInfo), maxAttempts, listener);
     for (int i = 0; i < count; i++) farm.replace();
     if (farm.workers.isEmpty()) throw new IllegalStateException("no worker could be started");
     return farm;
+  }
+
+  /** Nodes found lost (never chosen again while this farm runs), in the order they were lost. */
+  public List<String> excludedNodes() {
+    return starter.excludedNodes();
   }
 
   /** The workers alive now. */
@@ -95,12 +103,13 @@ public final class TaskFarm implements AutoCloseable {
         int task = pending.poll();
         attempts[task]++;
         try {
+          checkDomain(w);
           Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
           Protocol.send(c, task, tasks.get(task));
           Mswk.disconnect(c);
           w.task = task;
           w.handedAt = System.nanoTime();
-        } catch (PeerFailedException e) {
+        } catch (PeerFailedException | DomainEndedException e) {
           done += lost(w, task, e, results, attempts, pending);
         }
       }
@@ -119,6 +128,7 @@ public final class TaskFarm implements AutoCloseable {
       }
       int task = oldest.task;
       try {
+        checkDomain(oldest);
         Comm c = Mswk.connect(oldest.info.port(), null, 0, MPI.COMM_SELF);
         Protocol.Message m = Protocol.recv(c);
         Mswk.disconnect(c);
@@ -127,18 +137,34 @@ public final class TaskFarm implements AutoCloseable {
         results[task] = new TaskResult(task, m.body(), null, attempts[task]);
         done++;
         listener.accept(new Event("task-done", oldest.info, task, "", System.currentTimeMillis()));
-      } catch (PeerFailedException e) {
+      } catch (PeerFailedException | DomainEndedException e) {
         done += lost(oldest, task, e, results, attempts, pending);
       }
     }
     return Arrays.asList(results);
   }
 
+  /** A worker whose own mpiexec has ended counts as lost, even if its process lingers. */
+  private void checkDomain(Worker w) throws DomainEndedException {
+    if (starter.domainEnded(w.info.id())) throw new DomainEndedException(w);
+  }
+
+  /** The failure domain (the worker's own mpiexec) of a worker ended: its daemon or node is gone. */
+  private static final class DomainEndedException extends Exception {
+    DomainEndedException(Worker w) {
+      super("the mpiexec that started worker " + w.info.id() + " on " + w.node + " has ended");
+    }
+  }
+
   /** A worker died holding {@code task}: requeue or fail the task, replace the worker. Returns tasks ended. */
-  private int lost(Worker w, int task, PeerFailedException e, TaskResult[] results, int[] attempts, Deque<Integer> pending) {
+  private int lost(Worker w, int task, Exception e, TaskResult[] results, int[] attempts, Deque<Integer> pending) {
     listener.accept(new Event("worker-lost", w.info, task, e.getMessage(), System.currentTimeMillis()));
     workers.remove(w);
     closeQuietly(w.masterPort);
+    boolean unreachable = e instanceof DomainEndedException || Mswk.peerUnreachable(w.info.port());
+    List<String> before = starter.excludedNodes();
+    starter.lost(w.info.id(), w.node, unreachable);
+    reportExcluded(before);
     int ended = 0;
     if (attempts[task] >= maxAttempts) {
       results[task] = new TaskResult(task, null, "worker " + w.info.id() + " on " + w.info.host()
@@ -156,29 +182,34 @@ public final class TaskFarm implements AutoCloseable {
     return spawnWorker() || spawnWorker();
   }
 
-  /** Spawns one worker and takes its registration; false if it did not come up. */
+  /** Starts one worker and takes its registration; false if it did not come up. */
   private boolean spawnWorker() {
     int id = nextWorkerId++;
     String masterPort = MPI.openPort(null);
-    try {
-      // The port travels on the command line, and the spawn intercommunicator is freed at once:
-      // sending on it or disconnecting it would hang if the child died while starting.
-      SpawnResult s = MPI.COMM_SELF.spawn(JavaCommand.executable(),
-          JavaCommand.arguments(workerMain, Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort), workerArgs),
-          1, spawnInfo, 0);
-      s.intercomm().free();
-      if (s.started() != 1) throw new IllegalStateException("spawn reported error code " + s.errorCodes()[0]);
-      Comm c = Mswk.accept(masterPort, null, 0, MPI.COMM_SELF);
+    String node = null;
+    try (Info registration = Info.create().set("jmswk_timeout_ms", Integer.toString(START_TIMEOUT_MS))) {
+      node = starter.start(id, masterPort);
+      Comm c = Mswk.accept(masterPort, registration, 0, MPI.COMM_SELF);
       String[] hello = Protocol.text(Protocol.recv(c).body()).split("\n");
       Mswk.disconnect(c);
       WorkerInfo info = new WorkerInfo(id, hello[0], Long.parseLong(hello[1]), hello[2]);
-      workers.add(new Worker(info, masterPort));
+      workers.add(new Worker(info, masterPort, node));
       listener.accept(new Event("worker-started", info, -1, "", System.currentTimeMillis()));
       return true;
-    } catch (MPIException | IllegalStateException e) {
+    } catch (Exception e) {
       closeQuietly(masterPort);
-      listener.accept(new Event("spawn-failed", new WorkerInfo(id, "", -1, ""), -1, e.getMessage(), System.currentTimeMillis()));
+      List<String> before = starter.excludedNodes();
+      starter.startFailed(id, node);
+      listener.accept(new Event("spawn-failed", new WorkerInfo(id, "", -1, node == null ? "" : node), -1,
+          e.getMessage(), System.currentTimeMillis()));
+      reportExcluded(before);
       return false;
+    }
+  }
+
+  private void reportExcluded(List<String> before) {
+    for (String node : starter.excludedNodes()) {
+      if (!before.contains(node)) listener.accept(new Event("node-excluded", null, -1, node, System.currentTimeMillis()));
     }
   }
 
@@ -204,5 +235,6 @@ public final class TaskFarm implements AutoCloseable {
       closeQuietly(w.masterPort);
     }
     workers.clear();
+    starter.close();
   }
 }

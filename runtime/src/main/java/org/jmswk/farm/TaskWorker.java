@@ -37,12 +37,14 @@ public final class TaskWorker {
   }
 
   private static void serveTasks(UnaryOperator<byte[]> work) {
-    Comm parent = MPI.parent();
     String masterPort = System.getProperty(MASTER_PORT_PROPERTY);
-    if (parent.isNull() || masterPort == null) {
-      throw new IllegalStateException("TaskWorker: not spawned by a TaskFarm master");
+    if (masterPort == null) {
+      throw new IllegalStateException("TaskWorker: not started by a TaskFarm master (no -D" + MASTER_PORT_PROPERTY + ")");
     }
-    parent.free(); // the master freed its side at once: only Mswk exchanges from here on
+    // Spawned: the master freed its side at once, only Mswk exchanges from here on. Started by
+    // an mpiexec of its own (a failure domain per worker): there is no parent at all.
+    Comm parent = MPI.parent();
+    if (!parent.isNull()) parent.free();
 
     String myPort = MPI.openPort(null);
     Comm c = Mswk.connect(masterPort, null, 0, MPI.COMM_SELF);

@@ -48,7 +48,9 @@ public final class Mswk {
   /**
    * Binding of FJMPI_Mswk_accept. The peer expected on {@code port} is the last one that used
    * it, or the one named by the Info key {@code jmswk_peer}, or the only newly spawned child
-   * that has not contacted this process yet.
+   * that has not contacted this process yet. With nobody known to expect, the call waits at most
+   * the Info value {@code jmswk_timeout_ms} (else JMSWK_MSWK_UNKNOWN_TIMEOUT_MS) and then throws
+   * {@link MswkTimeoutException}.
    */
   public static Comm accept(String port, Info info, int root, Comm comm) {
     return connectOrAccept("FJMPI_Mswk_accept", port, info, root, comm, true);
@@ -143,6 +145,19 @@ public final class Mswk {
     try (Arena arena = Arena.ofConfined()) {
       int state = (int) Native.MSWK_PEER_STATE.invokeExact(arena.allocateFrom(portOrKey));
       return state == 1 ? PeerState.ALIVE : state == 0 ? PeerState.DEAD : PeerState.UNKNOWN;
+    } catch (Throwable t) {
+      throw Calls.unchecked(t);
+    }
+  }
+
+  /**
+   * Binding of FJMPI_Mswk_peer_unreachable: true when the peer was declared dead because its host
+   * stopped answering (heartbeat silence or connect timeout: a lost node or a cut network), false
+   * when it is alive, unknown, or its process ended on a host that still answers. Makes no MPI call.
+   */
+  public static boolean peerUnreachable(String portOrKey) {
+    try (Arena arena = Arena.ofConfined()) {
+      return (int) Native.MSWK_PEER_UNREACHABLE.invokeExact(arena.allocateFrom(portOrKey)) == 1;
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }

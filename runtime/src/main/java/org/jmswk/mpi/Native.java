@@ -135,5 +135,6 @@ final class Native {
   static final MethodHandle MSWK_ERR_TIMEOUT = quick("jmswk_mswk_err_timeout", I);
   static final MethodHandle MSWK_PEER_STATE = quick("jmswk_mswk_peer_state", I, P);
   static final MethodHandle MSWK_NEXT_FAILED = quick("jmswk_mswk_next_failed", I, P, I);
+  static final MethodHandle MSWK_PEER_UNREACHABLE = quick("jmswk_mswk_peer_unreachable", I, P);
   static final MethodHandle MSWK_SELF_KEY = quick("jmswk_mswk_self_key", I, P, I);
 }

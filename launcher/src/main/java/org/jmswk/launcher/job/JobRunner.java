@@ -89,6 +89,10 @@ public final class JobRunner {
     // Processes mpiexec starts on other nodes get only what it forwards: the job's identity
     // (which also marks them for the end-of-job cleanup) and the -x variables.
     List<String> forwarded = new ArrayList<>(List.of("JMSWK_JOB_ID", "JMSWK_JOB_DIR"));
+    if (NodeDomains.applies(spec, launch)) {
+      NodeDomains.prepare(jobDir, env);
+      forwarded.add(NodeDomains.SERVER_VARIABLE);
+    }
     forwarded.addAll(spec.environment().keySet());
     env.put("OMPI_MCA_mca_base_env_list", String.join(";", forwarded));
 

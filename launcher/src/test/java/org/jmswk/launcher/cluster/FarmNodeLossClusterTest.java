@@ -1,0 +1,97 @@
+package org.jmswk.launcher.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jmswk.launcher.Captured;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spawned-style MPI workers (the farm example, TaskFarm + Mswk calls) on the container cluster,
+ * each in a failure domain of its own (an mpiexec per worker on its node, joined through the
+ * job's ompi-server): a worker's node killed, cut off the network, or its launcher killed, and
+ * the job still finishes every task exactly once with exit 0.
+ */
+class FarmNodeLossClusterTest {
+  private static final int POINTS = 30;
+  private static final Pattern STARTED_ON = Pattern.compile("master: worker-started WorkerInfo\\[id=(\\d+), [^\\]]*host=(node\\d)\\]");
+
+  @TempDir Path jobs;
+
+  /** Runs the farm job, applies {@code fault} to node2 once a worker runs there; returns the output. */
+  private String runWithFault(Consumer<Cluster> fault) throws Exception {
+    ClusterTestSupport.requireEngine();
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+    Path script = Path.of("../examples/farm/job.sh").toAbsolutePath().normalize();
+    String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
+    try (Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
+        script.toString(), Integer.toString(POINTS))) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!c.output().contains("host=node2]") && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
+      assertTrue(c.output().contains("host=node2]"), "a worker started on node2\n" + c.output());
+      Thread.sleep(2500); // node2's worker holds a task now
+      Cluster cluster = Cluster.attach(clusterName).orElseThrow(() -> new AssertionError("no cluster " + clusterName));
+      fault.accept(cluster);
+      int code = c.job().get(240, TimeUnit.SECONDS);
+      String out = c.output();
+      assertEquals(0, code, out);
+      return out;
+    }
+  }
+
+  /** Every point done once, node2's worker lost and its task re-run, node2 never used again. */
+  private static void assertJobSurvivedNode2(String out, boolean node2Excluded) {
+    assertTrue(out.contains("master: " + POINTS + " of " + POINTS + " points done"), out);
+    List<String> results = out.lines().filter(l -> l.startsWith("x=")).toList();
+    assertEquals(POINTS, results.size(), "every point reported exactly once\n" + out);
+    assertEquals(POINTS, results.stream().map(l -> l.substring(0, l.indexOf(' '))).distinct().count(), out);
+    assertTrue(out.matches("(?s).*master: worker-lost WorkerInfo\\[[^\\]]*host=node2\\].*"), "node2's worker lost\n" + out);
+    assertTrue(results.stream().anyMatch(l -> l.endsWith("attempts=2")), "the lost task was re-run\n" + out);
+    assertTrue(out.contains("END REASON   : -"), out);
+    if (node2Excluded) {
+      int excludedAt = out.indexOf("master: node-excluded null node2");
+      assertTrue(excludedAt >= 0, "node2 excluded\n" + out);
+      Matcher m = STARTED_ON.matcher(out);
+      while (m.find()) {
+        assertTrue(m.start() < excludedAt || !m.group(2).equals("node2"), "no worker on node2 after its exclusion\n" + out);
+      }
+      assertTrue(out.contains("FAILED NODES : node2"), out);
+      assertTrue(out.matches("(?s).*\nnode\\s+5\\s+5\\s+4\n.*"), "USE leaves the failed node out\n" + out);
+    }
+  }
+
+  @Test
+  void aKilledWorkerNodeIsExcludedAndItsTaskReRun() throws Exception {
+    String out = runWithFault(cluster -> cluster.killNode("node2"));
+    assertJobSurvivedNode2(out, true);
+  }
+
+  @Test
+  void aNodeCutOffStaysExcludedWhenTheNetworkComesBack() throws Exception {
+    String out = runWithFault(cluster -> {
+      cluster.cutNetwork("node2");
+      try {
+        Thread.sleep(8000); // well past the 2 s heartbeat bound: the master has moved on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      cluster.restoreNetwork("node2");
+    });
+    assertJobSurvivedNode2(out, true);
+  }
+
+  @Test
+  void aKilledLauncherOnTheWorkersNodeEndsOnlyThatWorker() throws Exception {
+    // the per-worker mpiexec on node2 is that node's launcher (the MPI daemon of its domain)
+    String out = runWithFault(cluster -> assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2"));
+    assertJobSurvivedNode2(out, false);
+  }
+}

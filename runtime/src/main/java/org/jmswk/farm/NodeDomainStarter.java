@@ -1,0 +1,220 @@
+package org.jmswk.farm;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jmswk.mpi.MPI;
+import org.jmswk.runtime.JavaCommand;
+import org.jmswk.runtime.LauncherEnvironment;
+
+/**
+ * Workers in failure domains of their own: each worker is started by an mpiexec of its own,
+ * run on a node chosen here (over ssh, or {@code JMSWK_DOMAIN_RSH}), and all of them join the
+ * master through the job's ompi-server. The mpiexec runs on the worker's node itself: Open MPI
+ * 4.1's mpirun crashed (pmix_server_keyval_client) when a worker it ran on another node
+ * connected to a master of another job, and so a lost node leaves nothing behind elsewhere. Open MPI
+ * ends an mpiexec job when one of its nodes is lost; here that job holds one worker, so a lost
+ * node, a cut network or a killed daemon takes down only the workers on that node. The master
+ * learns it from the Mswk heartbeat, the node is excluded for the rest of the job, and the
+ * replacement goes to the least loaded surviving node.
+ */
+final class NodeDomainStarter implements WorkerStarter {
+  private final Class<?> workerMain;
+  private final String[] workerArgs;
+  private final Path serverUri;
+  /** Worker nodes (the hostfile without this node) and their slots, in hostfile order. */
+  private final Map<String, Integer> slots;
+  private final Map<Integer, Process> launchers = new ConcurrentHashMap<>();
+  private final Map<Integer, String> nodeOf = new ConcurrentHashMap<>();
+  private final List<String> excluded = new ArrayList<>();
+
+  private NodeDomainStarter(Class<?> workerMain, String[] workerArgs, Path serverUri, Map<String, Integer> slots) {
+    this.workerMain = workerMain;
+    this.workerArgs = workerArgs;
+    this.serverUri = serverUri;
+    this.slots = slots;
+  }
+
+  /** Null when the hostfile names no node besides this one (nothing to isolate). */
+  static NodeDomainStarter create(Class<?> workerMain, String[] workerArgs, Path serverUri, Path hostfile) {
+    Map<String, Integer> slots = workerNodes(readHostfile(hostfile), MPI.processorName());
+    return slots.isEmpty() ? null : new NodeDomainStarter(workerMain, workerArgs, serverUri, slots);
+  }
+
+  private static List<String> readHostfile(Path hostfile) {
+    try {
+      return Files.readAllLines(hostfile);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the job's hostfile " + hostfile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The hostfile's nodes ({@code host [slots=N]} lines) without {@code masterNode}, with their slots. */
+  static Map<String, Integer> workerNodes(List<String> hostfileLines, String masterNode) {
+    Map<String, Integer> slots = new LinkedHashMap<>();
+    for (String line : hostfileLines) {
+      String[] words = line.strip().split("\\s+");
+      if (words[0].isEmpty() || words[0].startsWith("#") || words[0].equals(masterNode)) continue;
+      int n = 1;
+      for (String w : words) if (w.startsWith("slots=")) n = Integer.parseInt(w.substring(6));
+      slots.merge(words[0], n, Integer::sum);
+    }
+    return slots;
+  }
+
+  /**
+   * The node for the next worker: not excluded, fewest live workers relative to its slots, then
+   * hostfile order. Null when every node is excluded.
+   */
+  static String choose(Map<String, Integer> slots, Map<Integer, String> nodeOf, List<String> excluded) {
+    String best = null;
+    double bestLoad = Double.MAX_VALUE;
+    for (var e : slots.entrySet()) {
+      if (excluded.contains(e.getKey())) continue;
+      long running = nodeOf.values().stream().filter(e.getKey()::equals).count();
+      double load = running / (double) Math.max(1, e.getValue());
+      if (load < bestLoad) {
+        best = e.getKey();
+        bestLoad = load;
+      }
+    }
+    return best;
+  }
+
+  @Override
+  public String start(int id, String masterPort) throws IOException {
+    String node;
+    synchronized (this) {
+      node = choose(slots, nodeOf, excluded);
+    }
+    if (node == null) throw new IllegalStateException("every worker node is excluded: " + excluded);
+    Map<String, String> env = new LinkedHashMap<>();
+    LauncherEnvironment.withoutLauncherVariables().forEach((k, v) -> {
+      if (FORWARDED_PREFIXES.stream().anyMatch(k::startsWith)) env.put(k, v);
+    });
+    // The worker watches the master like a spawned child watches its parent: it exits when the
+    // master is lost, so a worker cut off with its node never lingers.
+    env.put("JMSWK_MSWK_PARENT", masterPort);
+    List<String> remote = new ArrayList<>(List.of("mpiexec", "--ompi-server", "file:" + serverUri, "-n", "1",
+        JavaCommand.executable()));
+    remote.addAll(List.of(JavaCommand.arguments(workerMain, Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort), workerArgs)));
+    List<String> command = new ArrayList<>(remoteShell());
+    command.add(node);
+    command.add(remoteCommand(Path.of("").toAbsolutePath().toString(), env, remote));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+    launchers.put(id, pb.start());
+    nodeOf.put(id, node);
+    return node;
+  }
+
+  /** What a worker's mpiexec needs from the master's environment: jmswk's and Open MPI's settings. */
+  private static final List<String> FORWARDED_PREFIXES = List.of("JMSWK_", "OMPI_MCA_", "OMPI_ALLOW_", "PRTE_ALLOW_");
+
+  /** The remote shell prefix: {@code JMSWK_DOMAIN_RSH} split on white space (default ssh), the node appended. */
+  private static List<String> remoteShell() {
+    String rsh = System.getenv("JMSWK_DOMAIN_RSH");
+    return rsh == null || rsh.isBlank() ? List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10",
+        "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=2")
+        : List.of(rsh.trim().split("\\s+"));
+  }
+
+  /**
+   * The one string a remote shell gets (ssh passes no argument vector): {@code cd DIR && exec env
+   * K=V... ARGV...}, every word single-quoted, so nothing in it is evaluated by that shell.
+   */
+  static String remoteCommand(String dir, Map<String, String> env, List<String> argv) {
+    StringBuilder s = new StringBuilder("cd ").append(quote(dir)).append(" && exec env");
+    env.forEach((k, v) -> s.append(' ').append(quote(k + "=" + v)));
+    for (String a : argv) s.append(' ').append(quote(a));
+    return s.toString();
+  }
+
+  /** POSIX shell single quoting: the word stays one word, literally. */
+  static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /**
+   * A worker is gone. Its node is excluded when it stopped answering (lost, cut off) or its
+   * launcher ended under a live worker; a worker process that merely died leaves a healthy node
+   * in use (its replacement may go there).
+   */
+  @Override
+  public synchronized void lost(int id, String node, boolean unreachable) {
+    end(id);
+    if (unreachable) exclude(node);
+  }
+
+  /** A node that cannot start a worker within the bound is treated as lost. */
+  @Override
+  public synchronized void startFailed(int id, String node) {
+    end(id);
+    exclude(node);
+  }
+
+  /** Never chosen again; also listed in {@code $JMSWK_JOB_DIR/failed-nodes} for the job's statistics. */
+  private void exclude(String node) {
+    if (node == null || node.isEmpty() || excluded.contains(node)) return;
+    excluded.add(node);
+    String jobDir = System.getenv("JMSWK_JOB_DIR");
+    if (jobDir == null) return;
+    try {
+      Files.writeString(Path.of(jobDir, "failed-nodes"), node + "\n", java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      System.err.println("jmswk: cannot record failed node " + node + " in " + jobDir + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean domainEnded(int id) {
+    Process p = launchers.get(id);
+    return p != null && !p.isAlive();
+  }
+
+  @Override
+  public synchronized List<String> excludedNodes() {
+    return List.copyOf(excluded);
+  }
+
+  /**
+   * Ends worker {@code id}'s mpiexec (and so what is left of its job) without waiting for it:
+   * an mpiexec whose node is gone may take long to give up, so it is killed after 5 s.
+   */
+  private void end(int id) {
+    nodeOf.remove(id);
+    Process p = launchers.remove(id);
+    if (p == null) return;
+    p.destroy();
+    CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(() -> {
+      if (p.isAlive()) p.destroyForcibly();
+    });
+  }
+
+  /** Waits a bounded time for every worker's mpiexec to end after the workers were told to stop. */
+  @Override
+  public void close() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (int id : List.copyOf(launchers.keySet())) {
+      Process p = launchers.get(id);
+      try {
+        long left = deadline - System.nanoTime();
+        if (p != null && (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS))) end(id);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        end(id);
+      }
+    }
+    launchers.clear();
+    nodeOf.clear();
+  }
+}

@@ -1,0 +1,48 @@
+package org.jmswk.farm;
+
+import java.nio.file.Path;
+import org.jmswk.mpi.Info;
+
+/**
+ * How a {@link TaskFarm} starts one worker process that runs {@link TaskWorker} with the
+ * master's port. Two ways: {@link SpawnStarter} (MPI_Comm_spawn: the worker joins the master's
+ * MPI job, so a lost node ends the job on Open MPI) and {@link NodeDomainStarter} (an mpiexec
+ * per worker on a chosen node, joined through an ompi-server: a lost node takes only its own
+ * workers down).
+ */
+interface WorkerStarter extends AutoCloseable {
+  /** Starts worker {@code id}; returns the node it was placed on ("" when MPI decides). */
+  String start(int id, String masterPort) throws Exception;
+
+  /**
+   * Worker {@code id} on {@code node} is gone. {@code unreachable}: its host stopped answering
+   * (node lost or cut off), not just its process.
+   */
+  void lost(int id, String node, boolean unreachable);
+
+  /** Worker {@code id} did not come up after {@link #start}. */
+  void startFailed(int id, String node);
+
+  /** True when the worker's own launcher has ended while the worker was registered (its failure domain is broken). */
+  boolean domainEnded(int id);
+
+  /** Nodes excluded for the rest of the job, in the order they were lost. */
+  java.util.List<String> excludedNodes();
+
+  @Override
+  void close();
+
+  /**
+   * {@link NodeDomainStarter} when {@code JMSWK_OMPI_SERVER} names an ompi-server URI file and
+   * the job's hostfile lists nodes besides this one; else {@link SpawnStarter}.
+   */
+  static WorkerStarter forJob(Class<?> workerMain, String[] workerArgs, Info spawnInfo) {
+    String server = System.getenv("JMSWK_OMPI_SERVER");
+    String jobDir = System.getenv("JMSWK_JOB_DIR");
+    if (server != null && !server.isBlank() && jobDir != null) {
+      NodeDomainStarter domains = NodeDomainStarter.create(workerMain, workerArgs, Path.of(server), Path.of(jobDir, "hostfile"));
+      if (domains != null) return domains;
+    }
+    return new SpawnStarter(workerMain, workerArgs, spawnInfo);
+  }
+}
