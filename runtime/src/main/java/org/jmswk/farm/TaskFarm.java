@@ -35,9 +35,11 @@ public final class TaskFarm implements AutoCloseable {
    */
   public record Event(String kind, WorkerInfo worker, int task, String detail, long epochMillis) {}
 
-  /** How long a starting worker has to register (JMSWK_WORKER_START_TIMEOUT_S, default 60). */
-  private static final int START_TIMEOUT_MS = 1000 * Integer.parseInt(
-      System.getenv().getOrDefault("JMSWK_WORKER_START_TIMEOUT_S", "60"));
+  /**
+   * How long a starting worker has to register: JMSWK_WORKER_START_TIMEOUT_S if set, else the
+   * Mswk bound for an unknown peer (JMSWK_MSWK_UNKNOWN_TIMEOUT_MS, default 60 s).
+   */
+  private static final String START_TIMEOUT_S = System.getenv("JMSWK_WORKER_START_TIMEOUT_S");
 
   private final WorkerStarter starter;
   private final int maxAttempts;
@@ -187,7 +189,8 @@ public final class TaskFarm implements AutoCloseable {
     int id = nextWorkerId++;
     String masterPort = MPI.openPort(null);
     String node = null;
-    try (Info registration = Info.create().set("jmswk_timeout_ms", Integer.toString(START_TIMEOUT_MS))) {
+    try (Info registration = Info.create()) {
+      if (START_TIMEOUT_S != null) registration.set("jmswk_timeout_ms", Integer.toString(1000 * Integer.parseInt(START_TIMEOUT_S)));
       node = starter.start(id, masterPort);
       Comm c = Mswk.accept(masterPort, registration, 0, MPI.COMM_SELF);
       String[] hello = Protocol.text(Protocol.recv(c).body()).split("\n");
