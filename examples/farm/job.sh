@@ -14,5 +14,10 @@
 set -eu
 JAVA=${JMSWK_JAVA:-java}
 CLASSPATH_=${JMSWK_CLASSPATH:-${JMSWK_HOME:-/opt/jmswk}/lib/jmswk.jar}
-mpiexec -n 1 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_" \
+# --novm: the master's mpiexec starts a daemon only on the master's node. Open MPI 4.1 ends an
+# mpiexec job when any of its daemons is lost; across nodes (jmswk sub --mswk --cluster/Slurm)
+# each worker gets an mpiexec of its own on its node instead (docs/failure-isolation.md), so
+# a lost node takes only its own workers. (Not for MPI_Comm_spawn: 4.1's mpirun crashes in
+# spawn under --novm.)
+mpiexec --novm -n 1 "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_" \
   org.jmswk.examples.farm.SweepMaster "$@"

@@ -39,23 +39,22 @@ public final class NodeDomains {
       Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     env.put(SERVER_VARIABLE, jobDir.resolve("ompi-server.uri").toString());
-    // Open MPI 4.1's mpirun starts a daemon on every node of its hostfile at once, and a lost
-    // daemon ends its job: the master's mpiexec must start daemons only where its processes run.
-    env.put("OMPI_MCA_orte_no_vm", "1");
     env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
   }
 
   /**
-   * The wrapper: find the real launcher of the same name further down PATH, start the job's
-   * ompi-server once (mkdir is the lock), and add {@code --ompi-server file:URI} unless the
-   * caller already gave one. Arguments pass through untouched (no shell evaluation).
+   * The wrapper: find the real launcher of the same name further down PATH and add
+   * {@code --ompi-server file:URI} unless the caller already gave one. The first mpiexec of the
+   * job starts the ompi-server (mkdir is the lock) and ends it when it ends itself, so nothing
+   * is left running after the job's mpiexec; signals reach the real mpiexec. Arguments pass
+   * through untouched (no shell evaluation).
    */
   static String wrapper() {
     return """
         #!/bin/sh
         # Written by jmswk for this job: every mpiexec of the job joins the job's ompi-server, so
         # processes started by separate mpiexecs (a failure domain per node) can connect.
-        set -eu
+        set -u
         name=$(basename "$0")
         here=$(cd "$(dirname "$0")" && pwd)
         real=""
@@ -70,13 +69,26 @@ public final class NodeDomains {
           case "$a" in --ompi-server|-ompi-server) exec "$real" "$@" ;; esac
         done
         uri=${JMSWK_OMPI_SERVER:?}
-        if [ ! -s "$uri" ] && mkdir "$uri.lock" 2>/dev/null; then
-          ompi-server -r "$uri" || { echo "jmswk: ompi-server did not start" >&2; exit 1; }
+        server=""
+        if mkdir "$uri.lock" 2>/dev/null; then
+          rm -f "$uri"
+          ompi-server --no-daemonize -r "$uri" </dev/null &
+          server=$!
         fi
         i=0
         while [ ! -s "$uri" ] && [ "$i" -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
         [ -s "$uri" ] || { echo "jmswk: no ompi-server URI in $uri after 10 s" >&2; exit 1; }
-        exec "$real" --ompi-server "file:$uri" "$@"
+        [ -n "$server" ] || exec "$real" --ompi-server "file:$uri" "$@"
+        "$real" --ompi-server "file:$uri" "$@" <&0 &
+        launcher=$!
+        trap 'kill -TERM "$launcher" 2>/dev/null' TERM INT HUP
+        wait "$launcher"
+        status=$?
+        while kill -0 "$launcher" 2>/dev/null; do wait "$launcher"; status=$?; done
+        kill -TERM "$server" 2>/dev/null
+        wait "$server" 2>/dev/null
+        rm -rf "$uri" "$uri.lock"
+        exit "$status"
         """;
   }
 }
