@@ -144,14 +144,32 @@ final class NodeDomainStarter implements WorkerStarter {
   }
 
   /**
-   * A worker is gone. Its node is excluded when it stopped answering (lost, cut off) or its
-   * launcher ended under a live worker; a worker process that merely died leaves a healthy node
-   * in use (its replacement may go there).
+   * A worker is gone. Its node is excluded when it stopped answering (lost, cut off) or the
+   * worker's launcher was killed under it (the node's MPI daemon for this worker); a worker
+   * process that merely died leaves a healthy node in use (its replacement may go there).
    */
   @Override
   public synchronized void lost(int id, String node, boolean unreachable) {
+    boolean launcherKilled = !unreachable && launcherKilled(launchers.get(id));
     end(id);
-    if (unreachable) exclude(node);
+    if (unreachable || launcherKilled) exclude(node);
+  }
+
+  /**
+   * True when the worker's remote shell ended with 255: ssh's status when the remote command
+   * (the worker's mpiexec) was killed by a signal or the connection broke. An mpiexec that ends
+   * because its worker died returns the worker's status instead (137 for SIGKILL). Waits up to
+   * 2 s for it to end: a worker whose launcher was killed notices and exits by itself (TaskWorker),
+   * and the master may learn of that exit before the remote shell has reported.
+   */
+  private static boolean launcherKilled(Process launcher) {
+    if (launcher == null) return false;
+    try {
+      return launcher.waitFor(2, TimeUnit.SECONDS) && launcher.exitValue() == 255;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** A node that cannot start a worker within the bound is treated as lost. */

@@ -39,7 +39,19 @@ public final class TaskFarm implements AutoCloseable {
    * How long a starting worker has to register: JMSWK_WORKER_START_TIMEOUT_S if set, else the
    * Mswk bound for an unknown peer (JMSWK_MSWK_UNKNOWN_TIMEOUT_MS, default 60 s).
    */
-  private static final String START_TIMEOUT_S = System.getenv("JMSWK_WORKER_START_TIMEOUT_S");
+  static long registrationTimeoutMs(String seconds) {
+    if (seconds == null || seconds.isBlank()) return 0;
+    try {
+      long s = Long.parseLong(seconds.strip());
+      if (s >= 1 && s <= 86_400) return s * 1000;
+    } catch (NumberFormatException ignored) {
+      // reported below, with the variable's name
+    }
+    throw new IllegalArgumentException("JMSWK_WORKER_START_TIMEOUT_S must be whole seconds from 1 to 86400, not '" + seconds + "'");
+  }
+
+  /** 0: the Mswk default. Read when the farm starts, so a bad value fails there, not as a failed start. */
+  private final long registrationTimeoutMs = registrationTimeoutMs(System.getenv("JMSWK_WORKER_START_TIMEOUT_S"));
 
   private final WorkerStarter starter;
   private final int maxAttempts;
@@ -151,7 +163,7 @@ public final class TaskFarm implements AutoCloseable {
     if (starter.domainEnded(w.info.id())) throw new DomainEndedException(w);
   }
 
-  /** The failure domain (the worker's own mpiexec) of a worker ended: its daemon or node is gone. */
+  /** The failure domain (the worker's own mpiexec) of a worker ended: the worker, its launcher or its node is gone. */
   private static final class DomainEndedException extends Exception {
     DomainEndedException(Worker w) {
       super("the mpiexec that started worker " + w.info.id() + " on " + w.node + " has ended");
@@ -163,7 +175,7 @@ public final class TaskFarm implements AutoCloseable {
     listener.accept(new Event("worker-lost", w.info, task, e.getMessage(), System.currentTimeMillis()));
     workers.remove(w);
     closeQuietly(w.masterPort);
-    boolean unreachable = e instanceof DomainEndedException || Mswk.peerUnreachable(w.info.port());
+    boolean unreachable = Mswk.peerUnreachable(w.info.port());
     List<String> before = starter.excludedNodes();
     starter.lost(w.info.id(), w.node, unreachable);
     reportExcluded(before);
@@ -190,7 +202,7 @@ public final class TaskFarm implements AutoCloseable {
     String masterPort = MPI.openPort(null);
     String node = null;
     try (Info registration = Info.create()) {
-      if (START_TIMEOUT_S != null) registration.set("jmswk_timeout_ms", Integer.toString(1000 * Integer.parseInt(START_TIMEOUT_S)));
+      if (registrationTimeoutMs > 0) registration.set("jmswk_timeout_ms", Long.toString(registrationTimeoutMs));
       node = starter.start(id, masterPort);
       Comm c = Mswk.accept(masterPort, registration, 0, MPI.COMM_SELF);
       String[] hello = Protocol.text(Protocol.recv(c).body()).split("\n");
@@ -228,16 +240,22 @@ public final class TaskFarm implements AutoCloseable {
   @Override
   public void close() {
     for (Worker w : List.copyOf(workers)) {
-      try {
-        Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
-        Protocol.send(c, Protocol.STOP, new byte[0]);
-        Mswk.disconnect(c);
-      } catch (PeerFailedException e) {
-        listener.accept(new Event("worker-lost", w.info, -1, e.getMessage(), System.currentTimeMillis()));
-      }
+      if (!stop(w)) listener.accept(new Event("worker-lost", w.info, -1, "gone before it was told to stop", System.currentTimeMillis()));
       closeQuietly(w.masterPort);
     }
     workers.clear();
     starter.close();
+  }
+
+  /** Sends worker {@code w} the stop message; false when it is gone. Bounded by the Mswk calls' bounds. */
+  private static boolean stop(Worker w) {
+    try {
+      Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
+      Protocol.send(c, Protocol.STOP, new byte[0]);
+      Mswk.disconnect(c);
+      return true;
+    } catch (PeerFailedException e) {
+      return false;
+    }
   }
 }

@@ -26,6 +26,7 @@ public final class TaskWorker {
 
   /** MPI init, registration, the task loop with {@code work}, finalize. */
   public static void serve(UnaryOperator<byte[]> work) {
+    exitWithLauncher();
     MPI.init();
     Mswk.start();
     try {
@@ -34,6 +35,32 @@ public final class TaskWorker {
       Mswk.stop();
       MPI.finish();
     }
+  }
+
+  /** How often a worker looks whether the process that started it (its mpiexec or MPI daemon) is still there. */
+  private static final long LAUNCHER_POLL_MS = 250;
+
+  /**
+   * A worker whose launcher (the mpiexec or daemon that started it) is killed is cut from its
+   * MPI job: it exits (status 71) instead of lingering as an orphan on a node its master no
+   * longer uses. Open MPI does not end the process itself when its daemon dies by SIGKILL.
+   */
+  private static void exitWithLauncher() {
+    ProcessHandle launcher = ProcessHandle.current().parent().filter(p -> p.pid() > 1).orElse(null);
+    if (launcher == null) return;
+    Thread watch = new Thread(() -> {
+      while (launcher.isAlive()) {
+        try {
+          Thread.sleep(LAUNCHER_POLL_MS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      System.err.println("worker: its launcher (pid " + launcher.pid() + ") has ended; exiting");
+      Runtime.getRuntime().halt(71);
+    }, "jmswk-launcher-watch");
+    watch.setDaemon(true);
+    watch.start();
   }
 
   private static void serveTasks(UnaryOperator<byte[]> work) {

@@ -16,7 +16,8 @@ interface WorkerStarter extends AutoCloseable {
 
   /**
    * Worker {@code id} on {@code node} is gone. {@code unreachable}: its host stopped answering
-   * (node lost or cut off), not just its process.
+   * (node lost or cut off), not just its process. The starter excludes the node when it was
+   * unreachable or the worker's launcher was killed under it.
    */
   void lost(int id, String node, boolean unreachable);
 

@@ -28,7 +28,13 @@ import picocli.CommandLine.Option;
         "Kill cases: a worker SIGKILLed while idle (the master's next connect fails), while the",
         "master receives from it, while the master waits in accept for it; the figure is the time",
         "from the kill to the master's call failing. Prints medians over the rounds and the",
-        "median of the per-round Java/C ratios. Target: Java exchange <= 1.1x C."})
+        "median of the per-round Java/C ratios. Target: Java exchange <= 1.1x C.", "",
+        "With --cluster, also node loss on a container cluster (a head and 4 nodes; Docker and",
+        "ci/cluster-setup needed): per round, one jmswk sub --mswk job (a failure domain per",
+        "worker) takes a node kill, a network cut and a killed MPI launcher in turn; the figure is",
+        "the time from the fault to the master's worker-lost event. The peer, measured in the same",
+        "round: the same program with plain MPI_Comm_spawn workers (one mpiexec job), one job per",
+        "fault, and what became of it (Open MPI 4.1 ends such a job)."})
 public final class MswkBench implements Callable<Integer> {
   private static final Pattern MEDIAN = Pattern.compile("^MEDIAN (\\S+) ([0-9.]+) ms");
   private static final List<String> FIGURES =
@@ -40,13 +46,19 @@ public final class MswkBench implements Callable<Integer> {
   @Option(names = "--exchanges", defaultValue = "200", description = "Timed exchanges per round (default: ${DEFAULT-VALUE}).")
   int exchanges;
 
+  @Option(names = "--cluster", description = "Also measure node loss (kill, cut, launcher kill) on a container cluster.")
+  boolean cluster;
+
+  @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the node-loss jobs (default: ${DEFAULT-VALUE}).")
+  int clusterRounds;
+
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
   @Override
-  public Integer call() throws IOException {
-    if (rounds < 1 || exchanges < 1) {
-      System.err.println("bench mswk: --rounds and --exchanges must be >= 1");
+  public Integer call() throws IOException, InterruptedException {
+    if (rounds < 1 || exchanges < 1 || clusterRounds < 1) {
+      System.err.println("bench mswk: --rounds, --exchanges and --cluster-rounds must be >= 1");
       return 2;
     }
     Path cProgram = Installation.require("libexec/mswk_ft", "the C Mswk program (mswk_ft)");
@@ -71,8 +83,27 @@ public final class MswkBench implements Callable<Integer> {
       System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
     }
     System.err.println();
-    report(c, j);
+    List<Map<String, Object>> nodeLoss = cluster ? nodeLoss() : List.of();
+    report(c, j, nodeLoss);
     return 0;
+  }
+
+  /** The node-loss rounds; one row per kind. */
+  private List<Map<String, Object>> nodeLoss() throws IOException, InterruptedException {
+    List<NodeLossBench.Outcome> domains = new ArrayList<>();
+    List<NodeLossBench.Outcome> peers = new ArrayList<>();
+    int steps = clusterRounds * (1 + NodeLossBench.KINDS.size()), step = 0;
+    for (int round = 0; round < clusterRounds; round++) {
+      System.err.printf("\r%s node-loss round %d/%d", Stats.bar(step, steps, 30), round + 1, clusterRounds);
+      domains.addAll(NodeLossBench.domains());
+      System.err.printf("\r%s node-loss round %d/%d", Stats.bar(++step, steps, 30), round + 1, clusterRounds);
+      for (String kind : NodeLossBench.KINDS) {
+        peers.add(NodeLossBench.plainSpawn(kind));
+        System.err.printf("\r%s node-loss round %d/%d", Stats.bar(++step, steps, 30), round + 1, clusterRounds);
+      }
+    }
+    System.err.println();
+    return NodeLossBench.KINDS.stream().map(k -> NodeLossBench.summary(k, domains, peers)).toList();
   }
 
   private static List<String> cat(List<String> a, List<String> b) {
@@ -93,7 +124,8 @@ public final class MswkBench implements Callable<Integer> {
         program, Duration.ofSeconds(300));
   }
 
-  private void report(Map<String, List<Double>> c, Map<String, List<Double>> j) throws IOException {
+  private void report(Map<String, List<Double>> c, Map<String, List<Double>> j, List<Map<String, Object>> nodeLoss)
+      throws IOException {
     System.out.printf("Mswk, milliseconds, median of %d rounds (%s)%n", rounds, PingPongBench.mpiLibrary());
     System.out.printf("%-16s %10s %10s %8s%n", "figure", "C", "Java", "Java/C");
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -116,12 +148,22 @@ public final class MswkBench implements Callable<Integer> {
     }
     double exchangeRatio = (double) rows.getFirst().get("java_over_c");
     System.out.printf("target: Java exchange %.2fx C (<= 1.10x: %s)%n", exchangeRatio, exchangeRatio <= 1.1 ? "met" : "NOT met");
+    if (!nodeLoss.isEmpty()) {
+      System.out.printf("%nNode loss on a container cluster (head + 4 nodes), seconds from the fault to the master"
+          + " knowing, median of %d rounds%n", clusterRounds);
+      System.out.printf("%-14s %-30s %s%n", "kind", "jmswk (mpiexec per worker)", "plain MPI_Comm_spawn (one mpiexec job)");
+      for (Map<String, Object> row : nodeLoss) {
+        System.out.printf("%-14s %-30s %s%n", row.get("kind"), fmt((double) row.get("jmswk_s")) + " s, job went on",
+            fmt((double) row.get("plain_spawn_s")) + " s, " + row.get("plain_spawn_outcome"));
+      }
+    }
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "mswk");
       doc.put("mpi", PingPongBench.mpiLibrary());
       doc.put("rounds", rounds);
       doc.put("figures", rows);
+      if (!nodeLoss.isEmpty()) doc.put("node_loss", nodeLoss);
       Files.writeString(json, Json.write(doc));
       System.out.println("wrote " + json);
     }

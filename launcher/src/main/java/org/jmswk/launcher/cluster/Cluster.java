@@ -377,7 +377,9 @@ public final class Cluster implements AutoCloseable {
    */
   public boolean killProcess(String host, String pattern, String signal) {
     if (!signal.matches("[A-Z0-9]{1,10}")) throw new IllegalArgumentException("signal name like KILL or TERM: " + signal);
-    ExecResult r = exec(host, Duration.ofSeconds(20), "/", Map.of(), null, List.of("pkill", "-" + signal, "-f", pattern));
+    requireHost(host);
+    // not through exec(): its timeout(1) wrapper's command line holds the pattern and would match
+    ExecResult r = docker.run(Duration.ofSeconds(20), null, null, List.of("exec", container(host), "pkill", "-" + signal, "-f", pattern));
     if (r.exitCode() > 1) throw new ClusterException("pkill on " + host + " failed: " + r.output().strip());
     return r.exitCode() == 0;
   }

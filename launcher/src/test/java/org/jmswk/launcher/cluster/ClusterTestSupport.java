@@ -25,4 +25,18 @@ final class ClusterTestSupport {
     assumeTrue(false, "container-cluster test skipped: " + why.get()
         + " (set JMSWK_REQUIRE_CLUSTER=1 to make this a failure)");
   }
+
+  /**
+   * After a test's job: if it still runs (the test failed half-way), removes its cluster so the
+   * job ends now and its output cannot run into the next test's capture.
+   */
+  static void endJob(org.jmswk.launcher.Captured c, String clusterName) {
+    if (c.job().isDone()) return;
+    Cluster.remove(clusterName);
+    try {
+      c.job().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // the test has failed already; this only keeps the next one clean
+    }
+  }
 }

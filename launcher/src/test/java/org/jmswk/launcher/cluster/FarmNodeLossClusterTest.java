@@ -1,6 +1,7 @@
 package org.jmswk.launcher.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -18,10 +19,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Spawned-style MPI workers (the farm example, TaskFarm + Mswk calls) on the container cluster,
  * each in a failure domain of its own (an mpiexec per worker on its node, joined through the
  * job's ompi-server): a worker's node killed, cut off the network, or its launcher killed, and
- * the job still finishes every task exactly once with exit 0.
+ * the job still finishes every task exactly once with exit 0, never using that node again; a
+ * worker process killed leaves its node in use; the master's own node lost ends the job with
+ * that reason.
  */
 class FarmNodeLossClusterTest {
   private static final int POINTS = 30;
+  /** A worker's JVM (pkill -f), not its mpiexec, whose arguments name the worker class too. */
+  static final String WORKER_JVM = "^\\S*/java .*SweepWorker";
   private static final Pattern STARTED_ON = Pattern.compile("master: worker-started WorkerInfo\\[id=(\\d+), [^\\]]*host=(node\\d)\\]");
 
   @TempDir Path jobs;
@@ -32,8 +37,9 @@ class FarmNodeLossClusterTest {
     System.setProperty("jmswk.jobs.dir", jobs.toString());
     Path script = Path.of("../examples/farm/job.sh").toAbsolutePath().normalize();
     String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
-    try (Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
-        script.toString(), Integer.toString(POINTS))) {
+    Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
+        script.toString(), Integer.toString(POINTS));
+    try (c) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (!c.output().contains("host=node2]") && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
       assertTrue(c.output().contains("host=node2]"), "a worker started on node2\n" + c.output());
@@ -44,6 +50,8 @@ class FarmNodeLossClusterTest {
       String out = c.output();
       assertEquals(0, code, out);
       return out;
+    } finally {
+      ClusterTestSupport.endJob(c, clusterName);
     }
   }
 
@@ -89,9 +97,51 @@ class FarmNodeLossClusterTest {
   }
 
   @Test
-  void aKilledLauncherOnTheWorkersNodeEndsOnlyThatWorker() throws Exception {
+  void aKilledLauncherOnTheWorkersNodeEndsOnlyThatWorkerAndExcludesTheNode() throws Exception {
     // the per-worker mpiexec on node2 is that node's launcher (the MPI daemon of its domain)
-    String out = runWithFault(cluster -> assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2"));
+    String out = runWithFault(cluster -> {
+      assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2");
+      try {
+        Thread.sleep(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      // its worker lost its launcher and exited by itself (nobody else is left to end it)
+      ExecResult left = cluster.exec("node2", Duration.ofSeconds(10), "/", java.util.Map.of(), null, List.of("pgrep", "-f", WORKER_JVM));
+      assertEquals(1, left.exitCode(), "no worker JVM left on node2: " + left.output());
+    });
+    assertJobSurvivedNode2(out, true);
+  }
+
+  @Test
+  void aWorkerProcessThatDiesLeavesItsNodeInUse() throws Exception {
+    String out = runWithFault(cluster -> assertTrue(cluster.killProcess("node2", WORKER_JVM, "KILL"), "worker killed on node2"));
     assertJobSurvivedNode2(out, false);
+    assertFalse(out.contains("node-excluded"), "a healthy node is not excluded for a worker's death\n" + out);
+    assertTrue(out.contains("FAILED NODES : -"), out);
+  }
+
+  @Test
+  void losingTheMastersNodeEndsTheJobWithAClearReasonAndLeavesNothingRunning() throws Exception {
+    ClusterTestSupport.requireEngine();
+    System.setProperty("jmswk.jobs.dir", jobs.toString());
+    Path script = Path.of("../examples/farm/job.sh").toAbsolutePath().normalize();
+    String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
+    Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
+        script.toString(), Integer.toString(POINTS));
+    try (c) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while (!c.output().contains("host=node4]") && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
+      assertTrue(c.output().contains("host=node4]"), "workers started on every node\n" + c.output());
+      Cluster.attach(clusterName).orElseThrow().killNode("head");
+      int code = c.job().get(120, TimeUnit.SECONDS);
+      String out = c.output();
+      assertTrue(code != 0, out);
+      assertTrue(out.contains("end reason job master node head lost"), out);
+      assertTrue(out.contains("END REASON   : job master node head lost"), out);
+      assertFalse(out.contains("survived"), "no worker outlives the job\n" + out);
+    } finally {
+      ClusterTestSupport.endJob(c, clusterName);
+    }
   }
 }
