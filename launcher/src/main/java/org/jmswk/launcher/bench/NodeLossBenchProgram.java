@@ -14,7 +14,9 @@ import org.jmswk.mpi.Mswk;
  * The job that {@code jmswk bench mswk --cluster} runs and hurts: a {@link TaskFarm} master with
  * MPI_UNIVERSE_SIZE - 1 workers that prints every farm event with the wall-clock time the master
  * learned of it ({@code EVENT kind worker-id host epoch-ms}), and keeps handing out tasks of
- * {@value #TASK_MS} ms until {@code $JMSWK_JOB_DIR/stop} exists (at most {@value #LIMIT_S} s).
+ * {@value #TASK_MS} ms until {@code $JMSWK_JOB_DIR/stop} exists (at most {@value #LIMIT_S} s, and
+ * not after every worker node is lost). Short tasks keep the master in connect/accept with
+ * its workers most of the time, where a lost launcher hurts most.
  * Started with the argument {@code worker} it is the worker.
  */
 public final class NodeLossBenchProgram {
@@ -49,7 +51,8 @@ public final class NodeLossBenchProgram {
                 e.worker() == null ? e.detail() : e.worker().host(), e.epochMillis());
           }
         })) {
-      while (!Files.exists(stop) && System.nanoTime() < deadline) farm.run(batch);
+      // ends early if every node is lost (then no worker is left to run a task)
+      while (!Files.exists(stop) && System.nanoTime() < deadline && !farm.workers().isEmpty()) farm.run(batch);
     }
     System.out.println("DONE");
     Mswk.stop();

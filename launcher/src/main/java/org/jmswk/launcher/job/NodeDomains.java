@@ -40,7 +40,20 @@ public final class NodeDomains {
     }
     env.put(SERVER_VARIABLE, jobDir.resolve("ompi-server.uri").toString());
     env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
+    env.putIfAbsent(EXCHANGE_TIMEOUT_VARIABLE, DEFAULT_EXCHANGE_TIMEOUT_S);
   }
+
+  /**
+   * Open MPI 4.1's bound, in seconds, on the PMIx lookup inside MPI_Comm_connect/accept
+   * (default: none). When a worker's mpiexec dies while the master is inside that exchange with
+   * the worker, the master's call otherwise never returns (measured: 2 of 3 runs that killed
+   * the launchers of two busy workers at once). The Mswk calls enter MPI only after both sides
+   * met over the liveness link, so a healthy exchange takes milliseconds; 10 s only bounds the
+   * broken ones. A job's own {@code -x} value wins. The workers' mpiexecs inherit it from the
+   * master (OMPI_MCA_ variables are forwarded).
+   */
+  static final String EXCHANGE_TIMEOUT_VARIABLE = "OMPI_MCA_pmix_base_exchange_timeout";
+  static final String DEFAULT_EXCHANGE_TIMEOUT_S = "10";
 
   /**
    * The wrapper: find the real launcher of the same name further down PATH and add
