@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The client end of a direct launch: connects to a serving agent, proves the job secret, sends
@@ -36,9 +37,9 @@ public final class ServeClient {
                                WorkerSpec spec, Duration timeout) {
     long t0 = System.nanoTime();
     Socket socket = new Socket();
-    boolean[] expired = {false};
+    AtomicBoolean expired = new AtomicBoolean();
     ScheduledFuture<?> guard = Timers.SCHEDULER.schedule(() -> {
-      expired[0] = true;
+      expired.set(true);
       try {
         socket.close();
       } catch (IOException ignored) {
@@ -65,7 +66,9 @@ public final class ServeClient {
       return new Outcome(Kind.AUTH_FAILED, -1, 0, e.getMessage());
     } catch (IOException e) {
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      if (expired[0] || e instanceof java.net.SocketTimeoutException) {
+      // the guard above, or the handshake's own one at the same deadline, may have closed the socket
+      boolean pastDeadline = System.nanoTime() - t0 >= timeout.toNanos() - TimeUnit.MILLISECONDS.toNanos(100);
+      if (expired.get() || pastDeadline || e instanceof java.net.SocketTimeoutException) {
         return new Outcome(Kind.TIMEOUT, -1, 0, "no answer within " + ms + " ms");
       }
       return new Outcome(Kind.ERROR, -1, 0, e.getMessage());
