@@ -82,13 +82,21 @@ public final class MPI {
     return s.flagValue() != 0;
   }
 
-  /** Binding of MPI_Finalize. */
+  /**
+   * Binding of MPI_Finalize, bounded: if it has not returned after JMSWK_FINALIZE_TIMEOUT_S
+   * (default 60 s; Open MPI 4.1 can wait for ever for a peer lost mid-connect), the process
+   * ends with the status set by {@link #statusIfShutdownStuck} (default 1), saying why.
+   */
   public static void finish() {
-    try {
-      Calls.check("MPI_Finalize", (int) Native.FINALIZE.invokeExact());
-    } catch (Throwable t) {
-      throw Calls.unchecked(t);
-    }
+    ShutdownBound.run("MPI_Finalize", () -> (int) Native.FINALIZE.invokeExact());
+  }
+
+  /**
+   * The status the process ends with if {@link #finish()} or {@link Mswk#stop()} does not
+   * return within its bound (default 1); a master whose results are out sets its own.
+   */
+  public static void statusIfShutdownStuck(int status) {
+    ShutdownBound.statusIfStuck = status;
   }
 
   /** Binding of MPI_Abort. */

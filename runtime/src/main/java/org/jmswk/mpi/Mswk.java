@@ -31,13 +31,9 @@ public final class Mswk {
     }
   }
 
-  /** Stops the liveness service. */
+  /** Stops the liveness service; bounded like {@link MPI#finish()} (it unpublishes its name through MPI). */
   public static void stop() {
-    try {
-      Calls.check("FJMPI_Mswk_finalize", (int) Native.MSWK_SHUTDOWN.invokeExact());
-    } catch (Throwable t) {
-      throw Calls.unchecked(t);
-    }
+    ShutdownBound.run("FJMPI_Mswk_finalize", () -> (int) Native.MSWK_SHUTDOWN.invokeExact());
   }
 
   /** Binding of FJMPI_Mswk_connect. */

@@ -40,8 +40,11 @@ public final class SweepMaster {
       }
     }
     System.out.printf("master: %d of %d points done%n", ok, points);
+    int status = ok == points ? 0 : 1;
+    // the results are out: should Open MPI hang in shutdown (a worker lost mid-connect), end with the sweep's status
+    MPI.statusIfShutdownStuck(status);
     Mswk.stop();
     MPI.finish();
-    if (ok != points) System.exit(1);
+    System.exit(status);
   }
 }
