@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
         "worker) takes a node kill, a network cut and a killed MPI launcher in turn; the figure is",
         "the time from the fault to the master's worker-lost event. The peer, measured in the same",
         "round: the same program with plain MPI_Comm_spawn workers (one mpiexec job), one job per",
-        "fault, and what became of it (Open MPI 4.1 ends such a job)."})
+        "fault: when its master learned of the loss, and whether the job went on (a replacement",
+        "started and the job ended 0 when asked)."})
 public final class MswkBench implements Callable<Integer> {
   private static final Pattern MEDIAN = Pattern.compile("^MEDIAN (\\S+) ([0-9.]+) ms");
   private static final List<String> FIGURES =
