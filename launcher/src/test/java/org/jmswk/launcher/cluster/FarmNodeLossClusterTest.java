@@ -31,8 +31,13 @@ class FarmNodeLossClusterTest {
 
   @TempDir Path jobs;
 
-  /** Runs the farm job, applies {@code fault} to node2 once a worker runs there; returns the output. */
-  private String runWithFault(Consumer<Cluster> fault) throws Exception {
+  private record FarmRun(int code, String output) {}
+
+  /**
+   * Runs the farm job on a head and 4 nodes; once a worker has started on {@code node} (and
+   * {@code settleMs} more), applies {@code fault} to the job's cluster; returns how the job ended.
+   */
+  private FarmRun runFarm(String node, long settleMs, Consumer<Cluster> fault) throws Exception {
     ClusterTestSupport.requireEngine();
     System.setProperty("jmswk.jobs.dir", jobs.toString());
     Path script = Path.of("../examples/farm/job.sh").toAbsolutePath().normalize();
@@ -40,19 +45,25 @@ class FarmNodeLossClusterTest {
     Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
         script.toString(), Integer.toString(POINTS));
     try (c) {
+      String started = "host=" + node + "]";
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (!c.output().contains("host=node2]") && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
-      assertTrue(c.output().contains("host=node2]"), "a worker started on node2\n" + c.output());
-      Thread.sleep(2500); // node2's worker holds a task now
+      while (!c.output().contains(started) && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
+      assertTrue(c.output().contains(started), "a worker started on " + node + "\n" + c.output());
+      Thread.sleep(settleMs);
       Cluster cluster = Cluster.attach(clusterName).orElseThrow(() -> new AssertionError("no cluster " + clusterName));
       fault.accept(cluster);
       int code = c.job().get(240, TimeUnit.SECONDS);
-      String out = c.output();
-      assertEquals(0, code, out);
-      return out;
+      return new FarmRun(code, c.output());
     } finally {
       ClusterTestSupport.endJob(c, clusterName);
     }
+  }
+
+  /** Runs the farm job, applies {@code fault} once node2's worker holds a task; the job must end 0. Returns the output. */
+  private String runWithFault(Consumer<Cluster> fault) throws Exception {
+    FarmRun r = runFarm("node2", 2500, fault);
+    assertEquals(0, r.code(), r.output());
+    return r.output();
   }
 
   /** Every point done once, node2's worker lost and its task re-run, node2 never used again. */
@@ -123,25 +134,11 @@ class FarmNodeLossClusterTest {
 
   @Test
   void losingTheMastersNodeEndsTheJobWithAClearReasonAndLeavesNothingRunning() throws Exception {
-    ClusterTestSupport.requireEngine();
-    System.setProperty("jmswk.jobs.dir", jobs.toString());
-    Path script = Path.of("../examples/farm/job.sh").toAbsolutePath().normalize();
-    String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
-    Captured c = Captured.start("sub", "--mswk", "-s", "-x", "JMSWK_TASK_SECONDS=1", "--cluster", "docker:4",
-        script.toString(), Integer.toString(POINTS));
-    try (c) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-      while (!c.output().contains("host=node4]") && System.nanoTime() < deadline && !c.job().isDone()) Thread.sleep(100);
-      assertTrue(c.output().contains("host=node4]"), "workers started on every node\n" + c.output());
-      Cluster.attach(clusterName).orElseThrow().killNode("head");
-      int code = c.job().get(120, TimeUnit.SECONDS);
-      String out = c.output();
-      assertTrue(code != 0, out);
-      assertTrue(out.contains("end reason job master node head lost"), out);
-      assertTrue(out.contains("END REASON   : job master node head lost"), out);
-      assertFalse(out.contains("survived"), "no worker outlives the job\n" + out);
-    } finally {
-      ClusterTestSupport.endJob(c, clusterName);
-    }
+    FarmRun r = runFarm("node4", 0, cluster -> cluster.killNode("head")); // workers on every node by then
+    String out = r.output();
+    assertTrue(r.code() != 0, out);
+    assertTrue(out.contains("end reason job master node head lost"), out);
+    assertTrue(out.contains("END REASON   : job master node head lost"), out);
+    assertFalse(out.contains("survived"), "no worker outlives the job\n" + out);
   }
 }
