@@ -52,6 +52,7 @@
 #include <mpi.h>
 #include "jmswk_mswk.h"
 #include "jmswk_handles.h"
+#include "mswk_link.h"
 
 #define API __attribute__((visibility("default")))
 #define KEYLEN 64
@@ -70,6 +71,7 @@ static int cfg_hb_ms = 400;
 static int cfg_unknown_ms = 60000;
 static int cfg_orphan_exit = 1;
 static int cfg_debug = 0;
+static int cfg_link = 1;
 
 static void dbg(const char *fmt, ...) {
   if (!cfg_debug) return;
@@ -109,22 +111,32 @@ static peer_t peers[MAXPEERS];
 static int npeers;
 static struct { char port[MPI_MAX_PORT_NAME]; char key[KEYLEN]; } expect[MAXEXPECT];
 static int nexpect;
-static struct { MPI_Comm comm; char key[KEYLEN]; char port[MPI_MAX_PORT_NAME]; int used; } comms[MAXCOMMS];
+/* Mswk communicators: their peer, port, and, for an exchange across MPI jobs, the link that
+ * carries it (the communicator is then a local stand-in, see mswk_connect) */
+static struct {
+  MPI_Comm comm;
+  char key[KEYLEN];
+  char port[MPI_MAX_PORT_NAME];
+  mswk_link_t *link;
+  int used;
+} comms[MAXCOMMS];
 static atomic_int dead_epoch;
 static int started, stopping, listen_fd = -1, wake_pipe[2] = {-1, -1};
 static pthread_t live_thread;
 static char self_key[KEYLEN];
 static char self_ep[EPLEN];
+static char self_link_ep[EPLEN];
 static char parent_key[KEYLEN];
 static int parent_linked;
 static int err_peer_dead = MPI_ERR_OTHER, err_timeout = MPI_ERR_OTHER;
 static atomic_long st_released;
 
-static int set_comm_key(MPI_Comm c, const char *key, const char *port) {
+static int set_comm_key(MPI_Comm c, const char *key, const char *port, mswk_link_t *link) {
   for (int i = 0; i < MAXCOMMS; i++) {
     if (!comms[i].used) {
       comms[i].used = 1;
       comms[i].comm = c;
+      comms[i].link = link;
       snprintf(comms[i].key, KEYLEN, "%s", key);
       snprintf(comms[i].port, MPI_MAX_PORT_NAME, "%s", port);
       return 0;
@@ -132,15 +144,17 @@ static int set_comm_key(MPI_Comm c, const char *key, const char *port) {
   }
   return -1;
 }
-/* copies the key of c into key (or ""), optionally forgetting c */
-static void get_comm_key(MPI_Comm c, char *key, char *port, int forget) {
+/* copies the key of c into key (or ""), and its port and link if asked; optionally forgets c */
+static void get_comm_key(MPI_Comm c, char *key, char *port, mswk_link_t **link, int forget) {
   key[0] = 0;
   if (port) port[0] = 0;
+  if (link) *link = NULL;
   pthread_mutex_lock(&mu);
   for (int i = 0; i < MAXCOMMS; i++) {
     if (comms[i].used && comms[i].comm == c) {
       snprintf(key, KEYLEN, "%s", comms[i].key);
       if (port) snprintf(port, MPI_MAX_PORT_NAME, "%s", comms[i].port);
+      if (link) *link = comms[i].link;
       if (forget) comms[i].used = 0;
       break;
     }
@@ -232,7 +246,7 @@ static void get_expect_locked(const char *port, char *key) {
     if (strcmp(expect[i].port, port) == 0) snprintf(key, KEYLEN, "%s", expect[i].key);
 }
 
-static void sig_add_locked(char type, const char *port, const char *key);
+static void sig_add_locked(char type, const char *port, const char *key, const char *extra);
 static void handle_line_locked(peer_t *p, char *line) {
   if (line[0] == 'I' && line[1] == ' ') {
     if (!p->key[0]) snprintf(p->key, KEYLEN, "%s", line + 2);
@@ -241,13 +255,23 @@ static void handle_line_locked(peer_t *p, char *line) {
   } else if (line[0] == 'C' && line[1] == 0) {
     p->child = 1;
     pthread_cond_broadcast(&cv);
-  } else if ((line[0] == 'W' || line[0] == 'G' || line[0] == 'B') && line[1] == ' ' && p->key[0]) {
-    if (line[0] == 'W') {
+  } else if ((line[0] == 'W' || line[0] == 'L' || line[0] == 'G' || line[0] == 'B') && line[1] == ' ' && p->key[0]) {
+    /* "L P" is "W P" from a connector that can take a link; the acceptor sees a W with extra "L" */
+    char type = line[0] == 'L' ? 'W' : line[0];
+    if (type == 'W') {
       p->announced = 1;
       set_expect_locked(line + 2, p->key);
     }
-    sig_add_locked(line[0], line + 2, p->key);
+    sig_add_locked(type, line + 2, p->key, line[0] == 'L' ? "L" : "");
     pthread_cond_broadcast(&cv);
+  } else if (line[0] == 'K' && line[1] == ' ' && p->key[0]) {
+    /* "K <link endpoint> P": go, over a link to that endpoint; a G with the endpoint as extra */
+    char *port = strchr(line + 2, ' ');
+    if (port && port - (line + 2) < EPLEN) {
+      *port++ = 0;
+      sig_add_locked('G', port, p->key, line + 2);
+      pthread_cond_broadcast(&cv);
+    }
   } /* 'H': heartbeat, nothing else to do */
 }
 
@@ -467,6 +491,7 @@ static int mswk_start(void) {
   if ((e = getenv("JMSWK_MSWK_UNKNOWN_TIMEOUT_MS"))) cfg_unknown_ms = atoi(e);
   if ((e = getenv("JMSWK_MSWK_ORPHAN_EXIT"))) cfg_orphan_exit = atoi(e) != 0;
   if ((e = getenv("JMSWK_MSWK_DEBUG"))) cfg_debug = atoi(e) != 0;
+  if ((e = getenv("JMSWK_MSWK_LINK"))) cfg_link = atoi(e) != 0;
   pthread_condattr_t ca;
   pthread_condattr_init(&ca);
   pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -497,6 +522,14 @@ static int mswk_start(void) {
     pthread_mutex_unlock(&mu);
     fprintf(stderr, "jmswk: cannot open the liveness listener: %s\n", strerror(errno));
     return MPI_ERR_OTHER;
+  }
+  /* the link listener: same address as the heartbeat listener */
+  char ip[EPLEN];
+  snprintf(ip, sizeof ip, "%s", self_ep);
+  *strrchr(ip, ':') = 0;
+  if (mswk_link_listen(ip, self_link_ep, sizeof self_link_ep) != 0) {
+    self_link_ep[0] = 0; /* exchanges across jobs then go through MPI */
+    fprintf(stderr, "jmswk: cannot open the link listener: %s\n", strerror(errno));
   }
   stopping = 0;
   if (pthread_create(&live_thread, NULL, live_main, NULL) != 0) {
@@ -532,6 +565,8 @@ static int mswk_stop(void) {
     if (peers[i].fd >= 0) { close(peers[i].fd); peers[i].fd = -1; }
   close(listen_fd);
   listen_fd = -1;
+  mswk_link_unlisten();
+  self_link_ep[0] = 0;
   close(wake_pipe[0]);
   close(wake_pipe[1]);
   wake_pipe[0] = wake_pipe[1] = -1;
@@ -561,9 +596,10 @@ static int ensure_started(void) {
  * call, so the MPI rendezvous itself takes milliseconds; a death during that
  * residual window ends at pmix_base_exchange_timeout. */
 #define MAXSIG 4096
-static struct { char type; char port[MPI_MAX_PORT_NAME]; char key[KEYLEN]; int used; } sigs[MAXSIG];
+static struct { char type; char port[MPI_MAX_PORT_NAME]; char key[KEYLEN]; char extra[EPLEN]; int used; } sigs[MAXSIG];
 
-static void sig_add_locked(char type, const char *port, const char *key) {
+/* extra: "L" on a W whose connector can take a link, the link endpoint on a G that goes over one */
+static void sig_add_locked(char type, const char *port, const char *key, const char *extra) {
   int free_slot = -1;
   for (int i = 0; i < MAXSIG; i++) {
     if (!sigs[i].used) { if (free_slot < 0) free_slot = i; continue; }
@@ -574,13 +610,16 @@ static void sig_add_locked(char type, const char *port, const char *key) {
   sigs[free_slot].type = type;
   snprintf(sigs[free_slot].port, MPI_MAX_PORT_NAME, "%s", port);
   snprintf(sigs[free_slot].key, KEYLEN, "%s", key);
+  snprintf(sigs[free_slot].extra, EPLEN, "%s", extra);
 }
-/* take a signal of type for port (from key, or from anyone if key is "": key is filled) */
-static int sig_take_locked(char type, const char *port, char *key) {
+/* take a signal of type for port (from key, or from anyone if key is "": key is filled);
+ * its extra goes to extra (EPLEN bytes) when asked */
+static int sig_take_locked(char type, const char *port, char *key, char *extra) {
   for (int i = 0; i < MAXSIG; i++) {
     if (sigs[i].used && sigs[i].type == type && strcmp(sigs[i].port, port) == 0 &&
         (!key[0] || strcmp(sigs[i].key, key) == 0)) {
       if (!key[0]) snprintf(key, KEYLEN, "%s", sigs[i].key);
+      if (extra) snprintf(extra, EPLEN, "%s", sigs[i].extra);
       sigs[i].used = 0;
       return 1;
     }
@@ -588,7 +627,7 @@ static int sig_take_locked(char type, const char *port, char *key) {
   return 0;
 }
 static void sig_send(const char *key, char type, const char *port) {
-  char line[MPI_MAX_PORT_NAME + 4];
+  char line[EPLEN + MPI_MAX_PORT_NAME + 8]; /* "K <link endpoint> <port>" is the longest */
   snprintf(line, sizeof line, "%c %s\n", type, port);
   pthread_mutex_lock(&mu);
   peer_t *p = live_conn_locked(key);
@@ -628,13 +667,14 @@ static void expected_locked(const char *port, char *key, double since) {
 }
 
 /* Wait (mu held) for signal type on port from key (key "" = anyone: filled
- * in). Fails when the peer (key, or expected_locked's guess while key is "")
- * dies, or, while no peer is known, at the deadline (0 = none).
+ * in; the signal's extra goes to extra when asked). Fails when the peer (key,
+ * or expected_locked's guess while key is "") dies, or, while no peer is
+ * known, at the deadline (0 = none).
  * Returns 0 got it, 1 peer dead, 2 deadline. */
-static int sig_wait_locked(char type, const char *port, char *key, double deadline) {
+static int sig_wait_locked(char type, const char *port, char *key, char *extra, double deadline) {
   double since = now_ms();
   for (;;) {
-    if (sig_take_locked(type, port, key)) return 0;
+    if (sig_take_locked(type, port, key, extra)) return 0;
     char watch[KEYLEN];
     snprintf(watch, KEYLEN, "%s", key);
     if (!watch[0]) expected_locked(port, watch, since);
@@ -654,9 +694,9 @@ static int sig_wait_locked(char type, const char *port, char *key, double deadli
 static void returns_errors(MPI_Comm c) {
   if (c != MPI_COMM_NULL) MPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
 }
-static void remember_comm(MPI_Comm c, const char *key, const char *port) {
+static void remember_comm(MPI_Comm c, const char *key, const char *port, mswk_link_t *link) {
   pthread_mutex_lock(&mu);
-  set_comm_key(c, key, port);
+  set_comm_key(c, key, port, link);
   pthread_mutex_unlock(&mu);
 }
 static double unknown_deadline(void) { return cfg_unknown_ms > 0 ? now_ms() + cfg_unknown_ms : 0; }
@@ -671,13 +711,118 @@ static int rendezvous_done(int rc, MPI_Comm r, const char *key, const char *port
     return dead ? err_peer_dead : rc;
   }
   returns_errors(r);
-  remember_comm(r, key, port);
+  remember_comm(r, key, port, NULL);
   *newcomm = r;
   return MPI_SUCCESS;
 }
 
-/* ---- the Mswk calls ----------------------------------------------------- */
-static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+/* ---- links: exchanges across MPI jobs (mswk_link.h) ----------------------
+ * Used when the calling process is alone in the call (comm of size 1), the call
+ * came through the Java binding (a C drop-in caller may use its intercommunicator
+ * with plain MPI calls, so it always gets one), JMSWK_MSWK_LINK is not 0, and the
+ * peer belongs to another Open MPI job family (another mpiexec: a worker in a
+ * failure domain of its own). Its communicator is then a local stand-in (a
+ * duplicate of MPI_COMM_SELF) that only the Mswk send/recv/disconnect use. */
+int mswk_link_peer_dead(const char *key) {
+  pthread_mutex_lock(&mu);
+  int dead = key_state_locked(key) == 0;
+  pthread_mutex_unlock(&mu);
+  return dead;
+}
+
+/* The Open MPI job family of a key "jobid.vpid" (the jobid's upper 16 bits), -1 if not one. */
+static long job_family(const char *key) {
+  char *end;
+  errno = 0;
+  unsigned long jobid = strtoul(key, &end, 10);
+  if (errno || end == key || *end != '.') return -1;
+  return (long)(jobid >> 16);
+}
+
+static int link_possible(int may_link, MPI_Comm comm, const char *peer_key) {
+  int size = 0;
+  if (!may_link || !cfg_link || !self_link_ep[0]) return 0;
+  MPI_Comm_size(comm, &size);
+  long mine = job_family(self_key), theirs = job_family(peer_key);
+  return size == 1 && mine >= 0 && theirs >= 0 && mine != theirs;
+}
+
+/* A link result as an MPI error code (MPI_SUCCESS for LINK_OK). */
+static int link_error(int rc) {
+  if (rc == LINK_OK) return MPI_SUCCESS;
+  dbg("link: %s", rc == LINK_PEER_DEAD ? "peer dead" : rc == LINK_TIMEOUT ? "timed out" : "connection broken");
+  if (rc == LINK_PEER_DEAD) atomic_fetch_add(&st_released, 1);
+  return rc == LINK_PEER_DEAD ? err_peer_dead : rc == LINK_TIMEOUT ? err_timeout : MPI_ERR_OTHER;
+}
+
+/* The stand-in communicator for a new link, remembered with it. */
+static int link_done(int rc, mswk_link_t *link, const char *key, const char *port, MPI_Comm *newcomm) {
+  if (rc != LINK_OK) return link_error(rc);
+  MPI_Comm c = MPI_COMM_NULL;
+  rc = MPI_Comm_dup(MPI_COMM_SELF, &c);
+  if (rc != MPI_SUCCESS) {
+    mswk_link_free(link);
+    return rc;
+  }
+  returns_errors(c);
+  char name[MPI_MAX_OBJECT_NAME];
+  snprintf(name, sizeof name, "jmswk link to %s", key);
+  MPI_Comm_set_name(c, name);
+  remember_comm(c, key, port, link);
+  dbg("exchange with %s on %s over a link", key, port);
+  *newcomm = c;
+  return MPI_SUCCESS;
+}
+
+/* Link messages carry predefined datatypes only: their bytes are the message. */
+static int link_bytes(MPI_Datatype type, int count, size_t *bytes, int *type_size) {
+  int ni, na, nd, combiner;
+  if (count < 0) return MPI_ERR_COUNT;
+  if (MPI_Type_get_envelope(type, &ni, &na, &nd, &combiner) != MPI_SUCCESS || combiner != MPI_COMBINER_NAMED ||
+      MPI_Type_size(type, type_size) != MPI_SUCCESS || *type_size <= 0) {
+    dbg("a link carries predefined datatypes only");
+    return MPI_ERR_TYPE;
+  }
+  *bytes = (size_t)count * (size_t)*type_size;
+  return MPI_SUCCESS;
+}
+
+static int link_send(mswk_link_t *link, const void *buf, int count, MPI_Datatype type, int dest, int tag) {
+  size_t bytes;
+  int type_size;
+  if (dest != 0) return MPI_ERR_RANK;
+  if (tag < 0) return MPI_ERR_TAG;
+  int rc = link_bytes(type, count, &bytes, &type_size);
+  return rc != MPI_SUCCESS ? rc : link_error(mswk_link_send(link, tag, buf, bytes));
+}
+
+static int link_recv(mswk_link_t *link, void *buf, int count, MPI_Datatype type, int source, int tag,
+                     MPI_Status *status) {
+  size_t bytes, got = 0;
+  int type_size, got_tag = 0;
+  if (source != 0 && source != MPI_ANY_SOURCE) return MPI_ERR_RANK;
+  if (tag < 0 && tag != MPI_ANY_TAG) return MPI_ERR_TAG;
+  int rc = link_bytes(type, count, &bytes, &type_size);
+  if (rc != MPI_SUCCESS) return rc;
+  rc = mswk_link_recv(link, tag, tag == MPI_ANY_TAG, buf, bytes, &got, &got_tag);
+  if (rc != LINK_OK && rc != LINK_TRUNCATED) return link_error(rc);
+  if (status && status != MPI_STATUS_IGNORE) {
+    status->MPI_SOURCE = 0;
+    status->MPI_TAG = got_tag;
+    status->MPI_ERROR = rc == LINK_OK ? MPI_SUCCESS : MPI_ERR_TRUNCATE;
+    MPI_Status_set_elements(status, type, (int)((got < bytes ? got : bytes) / (size_t)type_size));
+    MPI_Status_set_cancelled(status, 0);
+  }
+  return rc == LINK_OK ? MPI_SUCCESS : MPI_ERR_TRUNCATE;
+}
+
+/* How long an alive peer may take to open or name a link it was told to open. */
+static int link_bound_ms(void) { return 2 * cfg_timeout_ms + 1000; }
+
+/* ---- the Mswk calls -----------------------------------------------------
+ * may_link: the caller takes a stand-in communicator for an exchange across jobs. */
+static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
+                        int may_link) {
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
   *newcomm = MPI_COMM_NULL;
@@ -689,14 +834,20 @@ static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm
     int state = ensure_peer(key);
     if (state == 0) { dbg("connect %s: owner dead", port); return err_peer_dead; }
     if (state == 1) {
-      sig_send(key, 'W', port);
+      char link_ep[EPLEN] = "";
+      sig_send(key, link_possible(may_link, comm, key) ? 'L' : 'W', port);
       pthread_mutex_lock(&mu);
-      int why = sig_wait_locked('G', port, key, 0);
+      int why = sig_wait_locked('G', port, key, link_ep, 0);
       pthread_mutex_unlock(&mu);
       if (why != 0) {
         atomic_fetch_add(&st_released, 1);
         dbg("connect %s: owner died before accepting", port);
         return err_peer_dead;
+      }
+      if (link_ep[0]) { /* the acceptor chose a link (it only does when we offered one) */
+        mswk_link_t *link = NULL;
+        rc = mswk_link_connect(link_ep, self_key, key, port, link_bound_ms(), &link);
+        return link_done(rc, link, key, port, newcomm);
       }
     } else {
       key[0] = 0; /* not a jmswk process: plain MPI behaviour */
@@ -707,7 +858,8 @@ static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm
   return rendezvous_done(rc, r, key, port, newcomm);
 }
 
-static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
+                       int may_link) {
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
   *newcomm = MPI_COMM_NULL;
@@ -733,13 +885,22 @@ static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
         }
       }
     }
+    char offer[EPLEN] = "";
     pthread_mutex_lock(&mu);
-    int why = sig_wait_locked('W', port, key, deadline);
+    int why = sig_wait_locked('W', port, key, offer, deadline);
     pthread_mutex_unlock(&mu);
     if (why != 0) {
       atomic_fetch_add(&st_released, 1);
       dbg("accept %s: %s", port, why == 1 ? "peer dead" : "nobody came");
       return why == 1 ? err_peer_dead : err_timeout;
+    }
+    if (strcmp(offer, "L") == 0 && link_possible(may_link, comm, key)) {
+      char go[EPLEN + MPI_MAX_PORT_NAME + 2];
+      snprintf(go, sizeof go, "%s %s", self_link_ep, port);
+      sig_send(key, 'K', go);
+      mswk_link_t *link = NULL;
+      rc = mswk_link_accept(key, port, link_bound_ms(), &link);
+      return link_done(rc, link, key, port, newcomm);
     }
     sig_send(key, 'G', port);
   }
@@ -753,17 +914,20 @@ static int mswk_disconnect(MPI_Comm *comm) {
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
   char key[KEYLEN], port[MPI_MAX_PORT_NAME];
-  get_comm_key(*comm, key, port, 1);
+  mswk_link_t *link;
+  get_comm_key(*comm, key, port, &link, 1);
   int why = 0;
   if (key[0]) {
     sig_send(key, 'B', port);
     pthread_mutex_lock(&mu);
-    why = sig_wait_locked('B', port, key, 0);
+    why = sig_wait_locked('B', port, key, NULL, 0);
     pthread_mutex_unlock(&mu);
   }
-  if (why != 0) {
-    MPI_Comm_free(comm); /* disconnect would wait for the dead peer forever */
+  if (link || why != 0) {
+    mswk_link_free(link);
+    MPI_Comm_free(comm); /* a stand-in is local; disconnect would wait for a dead peer forever */
     *comm = MPI_COMM_NULL;
+    if (why == 0) return MPI_SUCCESS;
     atomic_fetch_add(&st_released, 1);
     return err_peer_dead;
   }
@@ -807,7 +971,9 @@ static int wait_request(MPI_Request *req, const char *key, MPI_Status *status, i
 
 static int mswk_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
   char key[KEYLEN];
-  get_comm_key(comm, key, NULL, 0);
+  mswk_link_t *link;
+  get_comm_key(comm, key, NULL, &link, 0);
+  if (link) return link_send(link, buf, count, type, dest, tag);
   MPI_Request req;
   int rc = MPI_Isend(buf, count, type, dest, tag, comm, &req);
   if (rc != MPI_SUCCESS) return rc;
@@ -817,7 +983,9 @@ static int mswk_send(const void *buf, int count, MPI_Datatype type, int dest, in
 static int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
                      MPI_Status *status) {
   char key[KEYLEN];
-  get_comm_key(comm, key, NULL, 0);
+  mswk_link_t *link;
+  get_comm_key(comm, key, NULL, &link, 0);
+  if (link) return link_recv(link, buf, count, type, source, tag, status);
   MPI_Request req;
   int rc = MPI_Irecv(buf, count, type, source, tag, comm, &req);
   if (rc != MPI_SUCCESS) return rc;
@@ -826,10 +994,10 @@ static int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int ta
 
 /* ---- exported: C drop-ins ------------------------------------------------ */
 API int FJMPI_Mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
-  return mswk_connect(port, info, root, comm, newcomm);
+  return mswk_connect(port, info, root, comm, newcomm, 0);
 }
 API int FJMPI_Mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
-  return mswk_accept(port, info, root, comm, newcomm);
+  return mswk_accept(port, info, root, comm, newcomm, 0);
 }
 API int FJMPI_Mswk_disconnect(MPI_Comm *comm) { return mswk_disconnect(comm); }
 API int FJMPI_Mswk_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
@@ -896,13 +1064,13 @@ API int jmswk_mswk_init(void) { return mswk_start(); }
 API int jmswk_mswk_shutdown(void) { return mswk_stop(); }
 API int jmswk_mswk_connect(const char *port, int64_t info, int root, int64_t comm, int64_t *out) {
   MPI_Comm n = MPI_COMM_NULL;
-  int rc = mswk_connect(port, to_info(info), root, to_comm(comm), &n);
+  int rc = mswk_connect(port, to_info(info), root, to_comm(comm), &n, 1);
   *out = from_comm(n);
   return rc;
 }
 API int jmswk_mswk_accept(const char *port, int64_t info, int root, int64_t comm, int64_t *out) {
   MPI_Comm n = MPI_COMM_NULL;
-  int rc = mswk_accept(port, to_info(info), root, to_comm(comm), &n);
+  int rc = mswk_accept(port, to_info(info), root, to_comm(comm), &n, 1);
   *out = from_comm(n);
   return rc;
 }

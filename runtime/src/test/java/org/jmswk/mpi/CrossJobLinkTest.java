@@ -1,0 +1,73 @@
+package org.jmswk.mpi;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jmswk.testkit.Checks;
+import org.jmswk.testkit.MpiRun;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mswk exchanges between processes of two MPI jobs (two mpiruns joined by an ompi-server, as a
+ * master and a worker in a failure domain of its own are) travel over a link, not an Open MPI
+ * intercommunicator, and keep the Mswk semantics: tag matching, any tag, large messages,
+ * truncation, and a peer killed inside an exchange is an error within the bound.
+ */
+class CrossJobLinkTest {
+  @TempDir Path dir;
+  private Process server;
+  private Path uri;
+
+  /** An ompi-server on this host, the rendezvous of the two jobs. */
+  @BeforeEach
+  void startServer() throws Exception {
+    uri = dir.resolve("ompi-server.uri");
+    server = new ProcessBuilder("ompi-server", "--no-daemonize", "-r", uri.toString())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectErrorStream(true).redirectOutput(dir.resolve("ompi-server.log").toFile()).start();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!Files.exists(uri) || Files.size(uri) == 0) {
+      assertTrue(System.nanoTime() < until && server.isAlive(), "ompi-server wrote no URI: "
+          + (Files.exists(dir.resolve("ompi-server.log")) ? Files.readString(dir.resolve("ompi-server.log")) : ""));
+      Thread.sleep(50);
+    }
+  }
+
+  @AfterEach
+  void stopServer() throws InterruptedException {
+    server.destroy();
+    if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
+  }
+
+  private MpiRun job(String role, Path portFile) {
+    return MpiRun.main(LinkProgram.class, role, portFile.toString())
+        .mpirunArgs("--ompi-server", "file:" + uri, "--enable-recovery")
+        .env("JMSWK_MSWK_DEBUG", "1")
+        .timeout(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void exchangesAcrossJobsGoOverALinkAndKeepMswkSemantics() throws IOException {
+    Path portFile = dir.resolve("port");
+    CompletableFuture<MpiRun.Result> acceptor = CompletableFuture.supplyAsync(() -> job("acceptor", portFile).run());
+    MpiRun.Result connector = job("connector", portFile).run();
+    MpiRun.Result accepted = acceptor.join();
+
+    assertTrue(connector.stdout().contains("SUMMARY connector passed=2 failed=0")
+        && connector.stdout().contains("killing itself"), connector.describe());
+    Checks.assertPassed(accepted, "acceptor recv-tag-7-first", "acceptor recv-any-tag-gets-5",
+        "acceptor recv-any-tag-body", "acceptor recv-16-MiB-count", "acceptor recv-16-MiB-bytes",
+        "acceptor recv-truncated", "acceptor disconnect", "acceptor recv-from-killed-peer-fails",
+        "acceptor disconnect-from-killed-peer-fails");
+    assertTrue(accepted.stderr().contains("over a link"), "the exchange used an intercommunicator\n" + accepted.describe());
+  }
+}
