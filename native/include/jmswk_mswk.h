@@ -35,6 +35,12 @@
  *   JMSWK_MSWK_EXCHANGE_TIMEOUT_S  if set (>0) and OMPI_MCA_pmix_base_exchange_timeout
  *                           is not, FJMPI_Mswk_init sets it: bounds a peer dying
  *                           inside the MPI rendezvous (also bounds spawn!)
+ *   JMSWK_MSWK_LINK         1 (default): an exchange through the Java binding
+ *                           between processes of different Open MPI jobs (a
+ *                           worker started by an mpiexec of its own), each alone
+ *                           in the call, goes over a TCP link and returns a local
+ *                           stand-in communicator for the Mswk send/recv/disconnect
+ *                           (mswk_link.h); 0: always an MPI intercommunicator
  *   JMSWK_MSWK_DEBUG        1: trace to stderr
  */
 #ifndef JMSWK_MSWK_H

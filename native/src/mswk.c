@@ -25,6 +25,9 @@
  *    and only then do both enter MPI_Comm_connect/accept, which complete in
  *    milliseconds. A peer dying inside that residual window leaves the call
  *    to Open MPI (bounded only by pmix_base_exchange_timeout, if set).
+ *    Across MPI jobs (Java callers alone in the call) the "go" names a link
+ *    endpoint instead and no MPI call follows: the exchange's messages go over
+ *    a TCP connection of its own (mswk_link.c), bounded like everything else.
  *  - disconnect: both sides send "B P" and wait for the other's (or its
  *    death) before MPI_Comm_disconnect; a dead peer's communicator is freed
  *    instead (MPI_Comm_disconnect would never return).
@@ -591,7 +594,9 @@ static int ensure_started(void) {
 /* ---- rendezvous signals over the heartbeat connections ----------------
  * 'W' (want): "I am in Mswk_connect for your port P";
  * 'G' (go):   "I saw your W and am entering MPI_Comm_accept on P";
- * 'B' (bye):  "I am in Mswk_disconnect for the exchange made on P".
+ * 'B' (bye):  "I am in Mswk_disconnect for the exchange made on P";
+ * 'L' (want, link): a W from a connector that can take a link;
+ * 'K' (go, link):   "K <endpoint> P": connect to my link listener at endpoint.
  * Both sides enter MPI only when the other is alive and inside the matching
  * call, so the MPI rendezvous itself takes milliseconds; a death during that
  * residual window ends at pmix_base_exchange_timeout. */
@@ -694,10 +699,12 @@ static int sig_wait_locked(char type, const char *port, char *key, char *extra, 
 static void returns_errors(MPI_Comm c) {
   if (c != MPI_COMM_NULL) MPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
 }
-static void remember_comm(MPI_Comm c, const char *key, const char *port, mswk_link_t *link) {
+/* 0, or -1 when MAXCOMMS Mswk communicators are in use */
+static int remember_comm(MPI_Comm c, const char *key, const char *port, mswk_link_t *link) {
   pthread_mutex_lock(&mu);
-  set_comm_key(c, key, port, link);
+  int rc = set_comm_key(c, key, port, link);
   pthread_mutex_unlock(&mu);
+  return rc;
 }
 static double unknown_deadline(void) { return cfg_unknown_ms > 0 ? now_ms() + cfg_unknown_ms : 0; }
 
@@ -768,7 +775,12 @@ static int link_done(int rc, mswk_link_t *link, const char *key, const char *por
   char name[MPI_MAX_OBJECT_NAME];
   snprintf(name, sizeof name, "jmswk link to %s", key);
   MPI_Comm_set_name(c, name);
-  remember_comm(c, key, port, link);
+  if (remember_comm(c, key, port, link) != 0) { /* unremembered, it would be a plain MPI_COMM_SELF */
+    fprintf(stderr, "jmswk: more than %d Mswk communicators open; disconnect some\n", MAXCOMMS);
+    mswk_link_free(link);
+    MPI_Comm_free(&c);
+    return MPI_ERR_INTERN;
+  }
   dbg("exchange with %s on %s over a link", key, port);
   *newcomm = c;
   return MPI_SUCCESS;

@@ -24,7 +24,9 @@ import org.jmswk.runtime.LauncherEnvironment;
  * ends an mpiexec job when one of its nodes is lost; here that job holds one worker, so a lost
  * node, a cut network or a killed daemon takes down only the workers on that node. The master
  * learns it from the Mswk heartbeat, the node is excluded for the rest of the job, and the
- * replacement goes to the least loaded surviving node.
+ * replacement goes to the least loaded surviving node. Master and worker are in different MPI
+ * jobs, so their Mswk exchanges go over links, never through an Open MPI intercommunicator
+ * (see {@link org.jmswk.mpi.Mswk}).
  */
 final class NodeDomainStarter implements WorkerStarter {
   private final Class<?> workerMain;

@@ -18,6 +18,12 @@ import java.util.Optional;
  * {@link MPI#init} and {@link #stop()} before {@link MPI#finish}. On Open MPI 4.1 the job must
  * run with {@code mpirun --enable-recovery} so that a dead worker does not end it (jmswk sub
  * sets this).
+ *
+ * <p>Between processes of two different MPI jobs (a worker started by an mpiexec of its own),
+ * each alone in the call, the exchange makes no MPI call at all: its messages go over a TCP
+ * link and the returned communicator is a local stand-in that only {@link #send}, {@link #recv}
+ * and {@link #disconnect} may use (predefined datatypes; {@code JMSWK_MSWK_LINK=0} turns this
+ * off). Open MPI 4.1 cannot bound a cross-job connect/accept/disconnect whose peer dies inside it.
  */
 public final class Mswk {
   private Mswk() {}
