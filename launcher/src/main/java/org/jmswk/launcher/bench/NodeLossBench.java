@@ -112,13 +112,16 @@ final class NodeLossBench {
       reader.setDaemon(true);
       reader.start();
       String name = "jmswk-job1-" + process.pid(); // a fresh jobs root: the job is job 1
+      // the job's containers start one after the other: attach once all of them are there, or the
+      // cluster handle would lack the nodes started later
       Optional<Cluster> c = Optional.empty();
       long deadline = System.nanoTime() + START_BOUND.toNanos();
-      while (c.isEmpty() && process.isAlive() && System.nanoTime() < deadline) {
+      while ((c.isEmpty() || c.get().nodes().size() < WORKER_NODES) && process.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(500);
         c = Cluster.attach(name);
       }
-      this.cluster = c.orElseThrow(() -> new IllegalStateException("the bench job's cluster did not come up\n" + output()));
+      this.cluster = c.filter(full -> full.nodes().size() == WORKER_NODES)
+          .orElseThrow(() -> new IllegalStateException("the bench job's cluster did not come up\n" + output()));
     }
 
     /** {@code domains}: jmswk sub --mswk (a failure domain per worker); else plain spawn. */
