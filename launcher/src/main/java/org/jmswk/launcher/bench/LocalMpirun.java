@@ -3,6 +3,7 @@ package org.jmswk.launcher.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jmswk.launcher.BoundedProcess;
@@ -16,11 +17,19 @@ final class LocalMpirun {
 
   /** {@code mpirun OPTIONS --mca ... lo PROGRAM}; returns the output lines of a run that exited 0. */
   static List<String> run(List<String> options, List<String> program, Duration limit) throws IOException {
+    return run(options, program, Map.of(), limit);
+  }
+
+  /** As {@link #run(List, List, Duration)}, with {@code env} added to mpirun's environment. */
+  static List<String> run(List<String> options, List<String> program, Map<String, String> env, Duration limit)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of("mpirun"));
     cmd.addAll(options);
     cmd.addAll(List.of("--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
     cmd.addAll(program);
-    BoundedProcess.Result r = BoundedProcess.run(cmd, ROOT_ALLOWED, null, limit, null);
+    Map<String, String> all = new HashMap<>(ROOT_ALLOWED);
+    all.putAll(env);
+    BoundedProcess.Result r = BoundedProcess.run(cmd, all, null, limit, null);
     if (r.exitCode() != 0 || r.lines().stream().anyMatch(l -> l.startsWith("FAIL"))) {
       throw new IllegalStateException("benchmark run failed (" + (r.timedOut() ? "timed out" : "exit " + r.exitCode())
           + "): " + String.join(" ", program) + "\n" + r.output());

@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
         "master receives from it, while the master waits in accept for it; the figure is the time",
         "from the kill to the master's call failing. Prints medians over the rounds and the",
         "median of the per-round Java/C ratios. Target: Java exchange <= 1.1x C.", "",
+        "Also, per round, the Java exchange with a worker of another MPI job (an mpirun of its own",
+        "joined through an ompi-server, as TaskFarm's failure domains are): over a link (TCP, the",
+        "default there) and over an Open MPI intercommunicator (JMSWK_MSWK_LINK=0).", "",
         "With --cluster, also node loss on a container cluster (a head and 4 nodes; Docker and",
         "ci/cluster-setup needed): per round, one jmswk sub --mswk job (a failure domain per",
         "worker) takes a node kill, a network cut and a killed MPI launcher in turn; the figure is",
@@ -69,19 +72,27 @@ public final class MswkBench implements Callable<Integer> {
     int perCase = Math.max(1, exchanges / 20);
     Map<String, List<Double>> c = new LinkedHashMap<>();
     Map<String, List<Double>> j = new LinkedHashMap<>();
-    int steps = rounds * 4, step = 0;
-    for (int round = 0; round < rounds; round++) {
-      System.err.printf("\r%s round %d/%d", Stats.bar(step, steps, 30), round + 1, rounds);
-      collect(c, run(cat(List.of(cProgram.toString(), "bench"), List.of(Integer.toString(Math.max(1, exchanges / 20))))));
-      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
-      collect(j, run(cat(java, List.of("exchange", Integer.toString(exchanges)))));
-      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
-      for (String kase : List.of("kill-idle", "kill-recv", "kill-accept")) {
-        collect(c, run(List.of(cProgram.toString(), kase, Integer.toString(perCase))));
+    int steps = rounds * 5, step = 0;
+    try (OmpiServer server = OmpiServer.start()) {
+      for (int round = 0; round < rounds; round++) {
+        System.err.printf("\r%s round %d/%d", Stats.bar(step, steps, 30), round + 1, rounds);
+        collect(c, run(cat(List.of(cProgram.toString(), "bench"), List.of(Integer.toString(Math.max(1, exchanges / 20))))));
+        System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+        collect(j, run(cat(java, List.of("exchange", Integer.toString(exchanges)))));
+        System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+        for (String kase : List.of("kill-idle", "kill-recv", "kill-accept")) {
+          collect(c, run(List.of(cProgram.toString(), kase, Integer.toString(perCase))));
+        }
+        System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+        collect(j, run(cat(java, List.of("kill", Integer.toString(perCase)))));
+        System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
+        for (String link : List.of("1", "0")) {
+          collect(j, LocalMpirun.run(List.of("--ompi-server", "file:" + server.uri(), "-np", "1"),
+              cat(java, List.of("across", Integer.toString(exchanges), server.uri().toString())),
+              Map.of("JMSWK_MSWK_LINK", link), Duration.ofSeconds(300)));
+        }
+        System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
       }
-      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
-      collect(j, run(cat(java, List.of("kill", Integer.toString(perCase)))));
-      System.err.printf("\r%s round %d/%d", Stats.bar(++step, steps, 30), round + 1, rounds);
     }
     System.err.println();
     List<Map<String, Object>> nodeLoss = cluster ? nodeLoss() : List.of();
@@ -149,6 +160,20 @@ public final class MswkBench implements Callable<Integer> {
     }
     double exchangeRatio = (double) rows.getFirst().get("java_over_c");
     System.out.printf("target: Java exchange %.2fx C (<= 1.10x: %s)%n", exchangeRatio, exchangeRatio <= 1.1 ? "met" : "NOT met");
+    List<Double> overLink = j.getOrDefault("across-link", List.of());
+    List<Double> overMpi = j.getOrDefault("across-mpi", List.of());
+    List<Double> linkRatios = new ArrayList<>();
+    for (int i = 0; i < Math.min(overLink.size(), overMpi.size()); i++) linkRatios.add(overLink.get(i) / overMpi.get(i));
+    System.out.printf("%nJava exchange with a worker of another MPI job (an mpirun of its own, as in failure domains)%n");
+    System.out.printf("%-16s %10s %10s %8s%n", "figure", "MPI", "link", "link/MPI");
+    System.out.printf("%-16s %10s %10s %8s%n", "exchange", fmt(Stats.median(overMpi)), fmt(Stats.median(overLink)),
+        linkRatios.isEmpty() ? "-" : String.format("%.2fx", Stats.median(linkRatios)));
+    Map<String, Object> across = new LinkedHashMap<>();
+    across.put("mpi_intercomm_ms", Stats.median(overMpi));
+    across.put("link_ms", Stats.median(overLink));
+    across.put("link_over_mpi", Stats.median(linkRatios));
+    across.put("mpi_intercomm_rounds", overMpi);
+    across.put("link_rounds", overLink);
     if (!nodeLoss.isEmpty()) {
       System.out.printf("%nNode loss on a container cluster (head + 4 nodes), seconds from the fault to the master"
           + " knowing, median of %d rounds%n", clusterRounds);
@@ -164,6 +189,7 @@ public final class MswkBench implements Callable<Integer> {
       doc.put("mpi", PingPongBench.mpiLibrary());
       doc.put("rounds", rounds);
       doc.put("figures", rows);
+      doc.put("across_jobs", across);
       if (!nodeLoss.isEmpty()) doc.put("node_loss", nodeLoss);
       Files.writeString(json, Json.write(doc));
       System.out.println("wrote " + json);

@@ -1,19 +1,28 @@
 package org.jmswk.launcher.bench;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jmswk.mpi.Comm;
 import org.jmswk.mpi.Datatype;
 import org.jmswk.mpi.MPI;
 import org.jmswk.mpi.Mswk;
 import org.jmswk.mpi.PeerFailedException;
 import org.jmswk.runtime.JavaCommand;
+import org.jmswk.runtime.LauncherEnvironment;
 
 /**
  * The Java side of {@code jmswk bench mswk}, mirroring native/test/mswk_ft.c: started with
  * {@code mpirun -np 1} it is the master, spawned it is a worker. Modes: {@code exchange N}
  * (median of N connect + send + recv + disconnect exchanges) and {@code kill R} (R rounds of
- * each kill case: the time from SIGKILL to the master's call failing). Prints "MEDIAN name ms".
+ * each kill case: the time from SIGKILL to the master's call failing). {@code across N URI}:
+ * the same N exchanges with a worker of another MPI job (an mpirun of its own joined through the
+ * ompi-server whose URI file is given, as TaskFarm's failure domains are; started here as
+ * {@code across-worker MASTER_PORT}): figure "across-link", or "across-mpi" under
+ * JMSWK_MSWK_LINK=0 (an Open MPI intercommunicator between the jobs).
+ * Prints "MEDIAN name ms".
  */
 public final class MswkBenchProgram {
   static final int ECHO = 0, HANG = 1, QUIT = 2, LATER = 3;
@@ -26,8 +35,12 @@ public final class MswkBenchProgram {
     Comm parent = MPI.parent();
     if (!parent.isNull()) {
       worker(parent);
+    } else if (args[0].equals("across-worker")) {
+      serve(args[1], MPI.openPort(null));
     } else if (args[0].equals("exchange")) {
       exchangeBench(Integer.parseInt(args[1]));
+    } else if (args[0].equals("across")) {
+      acrossBench(Integer.parseInt(args[1]), args[2]);
     } else {
       killBench(Integer.parseInt(args[1]));
     }
@@ -44,6 +57,11 @@ public final class MswkBenchProgram {
     String masterPort = new String(buf, 0, n);
     parent.send(new long[] {ProcessHandle.current().pid()}, 1, Datatype.LONG, 0, 2);
     parent.disconnect();
+    serve(masterPort, myPort);
+  }
+
+  /** Tells the master its port, then serves its exchanges until told to quit. */
+  static void serve(String masterPort, String myPort) {
     Comm c = Mswk.connect(masterPort, null, 0, MPI.COMM_SELF);
     byte[] p = myPort.getBytes();
     Mswk.send(c, p, p.length, Datatype.BYTE, 0, 0);
@@ -89,11 +107,16 @@ public final class MswkBenchProgram {
     long[] pid = new long[1];
     inter.recv(pid, 1, Datatype.LONG, 0, 2);
     inter.disconnect();
+    return new Worker(masterPort, workerPort(masterPort), pid[0]);
+  }
+
+  /** The port a starting worker sends in its first exchange. */
+  static String workerPort(String masterPort) {
     Comm c = Mswk.accept(masterPort, null, 0, MPI.COMM_SELF);
     byte[] buf = new byte[MPI.MAX_PORT_NAME + 1];
     int n = Mswk.recv(c, buf, buf.length, Datatype.BYTE, 0, 0).count();
     Mswk.disconnect(c);
-    return new Worker(masterPort, new String(buf, 0, n), pid[0]);
+    return new String(buf, 0, n);
   }
 
   static void exchange(Worker w, int cmd, int arg, boolean reply) {
@@ -111,7 +134,30 @@ public final class MswkBenchProgram {
   }
 
   static void exchangeBench(int n) {
-    Worker w = startWorker();
+    timeExchanges(startWorker(), n, "exchange");
+  }
+
+  /** The worker is an mpirun of its own, joined through the ompi-server of {@code serverUri}. */
+  static void acrossBench(int n, String serverUri) throws IOException, InterruptedException {
+    String masterPort = MPI.openPort(null);
+    List<String> command = new ArrayList<>(List.of("mpirun", "--ompi-server", "file:" + serverUri, "-np", "1",
+        "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", JavaCommand.executable()));
+    command.addAll(List.of(JavaCommand.arguments(MswkBenchProgram.class, "across-worker", masterPort)));
+    ProcessBuilder pb = new ProcessBuilder(command).inheritIO()
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().clear();
+    pb.environment().putAll(LauncherEnvironment.withoutLauncherVariables()); // not a process of this mpirun's job
+    Process worker = pb.start();
+    try {
+      boolean link = !"0".equals(System.getenv("JMSWK_MSWK_LINK"));
+      timeExchanges(new Worker(masterPort, workerPort(masterPort), worker.pid()), n, link ? "across-link" : "across-mpi");
+      if (!worker.waitFor(60, TimeUnit.SECONDS)) throw new IllegalStateException("the worker's mpirun did not end");
+    } finally {
+      worker.destroyForcibly();
+    }
+  }
+
+  static void timeExchanges(Worker w, int n, String figure) {
     for (int i = 0; i < 200; i++) exchange(w, ECHO, i, true); // past the JIT's recompilation
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
@@ -121,7 +167,7 @@ public final class MswkBenchProgram {
     }
     exchange(w, QUIT, 0, false);
     MPI.closePort(w.masterPort());
-    System.out.printf("MEDIAN exchange %.3f ms (n=%d)%n", median(ms), n);
+    System.out.printf("MEDIAN %s %.3f ms (n=%d)%n", figure, median(ms), n);
   }
 
   static void killBench(int rounds) throws IOException, InterruptedException {
