@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jmswk.mpi.Comm;
 import org.jmswk.mpi.Info;
 import org.jmswk.mpi.MPI;
 import org.jmswk.mpi.MPIException;
 import org.jmswk.mpi.Mswk;
-import org.jmswk.mpi.PeerFailedException;
 
 /**
  * The master side of a task farm over failure-isolating Mswk exchanges; {@link TaskWorker} is
@@ -103,8 +103,17 @@ public final class TaskFarm implements AutoCloseable {
     return workers.stream().map(w -> w.info).toList();
   }
 
-  /** Runs every task; returns one result per task, in task order. Never throws for a worker's death. */
+  /**
+   * Runs every task; returns one result per task, in task order. Never throws for a worker's
+   * death; a task larger than one message is refused (IllegalArgumentException) before any task runs.
+   */
   public List<TaskResult> run(List<byte[]> tasks) {
+    for (int i = 0; i < tasks.size(); i++) { // refused before anything runs, not half-way through
+      if (tasks.get(i).length > Protocol.MAX_BODY) {
+        throw new IllegalArgumentException("task " + i + " has " + tasks.get(i).length + " bytes, more than the "
+            + Protocol.MAX_BODY + " byte limit of one message");
+      }
+    }
     TaskResult[] results = new TaskResult[tasks.size()];
     int[] attempts = new int[tasks.size()];
     Deque<Integer> pending = new ArrayDeque<>();
@@ -118,12 +127,13 @@ public final class TaskFarm implements AutoCloseable {
         attempts[task]++;
         try {
           checkDomain(w);
-          Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
-          Protocol.send(c, task, tasks.get(task));
-          Mswk.disconnect(c);
+          exchange(w, c -> {
+            Protocol.send(c, task, tasks.get(task));
+            return null;
+          });
           w.task = task;
           w.handedAt = System.nanoTime();
-        } catch (PeerFailedException | DomainEndedException e) {
+        } catch (MPIException | DomainEndedException e) {
           done += lost(w, task, e, results, attempts, pending);
         }
       }
@@ -143,19 +153,42 @@ public final class TaskFarm implements AutoCloseable {
       int task = oldest.task;
       try {
         checkDomain(oldest);
-        Comm c = Mswk.connect(oldest.info.port(), null, 0, MPI.COMM_SELF);
-        Protocol.Message m = Protocol.recv(c);
-        Mswk.disconnect(c);
+        Protocol.Message m = exchange(oldest, Protocol::recv);
         if (m.task() != task) throw new IllegalStateException("worker " + oldest.info.id() + " answered task " + m.task() + ", not " + task);
         oldest.task = -1;
         results[task] = new TaskResult(task, m.body(), null, attempts[task]);
         done++;
         listener.accept(new Event("task-done", oldest.info, task, "", System.currentTimeMillis()));
-      } catch (PeerFailedException | DomainEndedException e) {
+      } catch (MPIException | DomainEndedException e) {
         done += lost(oldest, task, e, results, attempts, pending);
       }
     }
     return Arrays.asList(results);
+  }
+
+  /**
+   * One exchange with worker {@code w}: connect, {@code body}, disconnect. Any failure of it
+   * (the worker dead, a bound run out, a broken link) costs the master only that worker. After a
+   * failure the communicator is released when the worker is known dead; a live worker's
+   * disconnect would wait for it.
+   */
+  private static <T> T exchange(Worker w, Function<Comm, T> body) {
+    Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
+    T result;
+    try {
+      result = body.apply(c);
+    } catch (MPIException e) {
+      if (Mswk.peerState(w.info.port()) == Mswk.PeerState.DEAD) {
+        try {
+          Mswk.disconnect(c);
+        } catch (MPIException expected) {
+          // freed; the error is the dead peer's
+        }
+      }
+      throw e;
+    }
+    Mswk.disconnect(c);
+    return result;
   }
 
   /** A worker whose own mpiexec has ended counts as lost, even if its process lingers. */
@@ -250,11 +283,12 @@ public final class TaskFarm implements AutoCloseable {
   /** Sends worker {@code w} the stop message; false when it is gone. Bounded by the Mswk calls' bounds. */
   private static boolean stop(Worker w) {
     try {
-      Comm c = Mswk.connect(w.info.port(), null, 0, MPI.COMM_SELF);
-      Protocol.send(c, Protocol.STOP, new byte[0]);
-      Mswk.disconnect(c);
+      exchange(w, c -> {
+        Protocol.send(c, Protocol.STOP, new byte[0]);
+        return null;
+      });
       return true;
-    } catch (PeerFailedException e) {
+    } catch (MPIException e) {
       return false;
     }
   }

@@ -43,6 +43,9 @@ class FarmFaultTest {
     MpiRun.Result r = farm("basic", "12", "3");
     assertEnded(r);
     assertTrue(r.stdout().contains("RESULT basic tasks=12 ok=12 retried=0"), r.describe());
+    assertTrue(r.stdout().contains("RESULT oversized refused ran=0: task 2 has 67108865 bytes, more than the"),
+        r.describe());
+    assertTrue(r.stdout().contains("RESULT after-refusal tasks=12 ok=12 retried=0"), r.describe());
   }
 
   @Test

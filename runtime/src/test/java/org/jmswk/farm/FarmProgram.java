@@ -76,10 +76,23 @@ public final class FarmProgram {
 
   static void basic(int n, int workers) {
     List<String> hosts = new ArrayList<>();
-    try (TaskFarm farm = TaskFarm.start(FarmTestWorker.class, new String[0], workers, null, 3, null)) {
+    AtomicLong done = new AtomicLong();
+    try (TaskFarm farm = TaskFarm.start(FarmTestWorker.class, new String[0], workers, null, 3,
+        e -> { if (e.kind().equals("task-done")) done.incrementAndGet(); })) {
       farm.workers().forEach(w -> hosts.add(w.host()));
       List<byte[]> tasks = tasks(n, "task-");
       report("basic", farm.run(tasks), tasks);
+      // a task over the message limit: the whole batch is refused before any of it runs
+      long doneBefore = done.get();
+      List<byte[]> oversized = new ArrayList<>(tasks(2, "ok-"));
+      oversized.add(new byte[Protocol.MAX_BODY + 1]);
+      try {
+        farm.run(oversized);
+        System.out.println("RESULT oversized accepted");
+      } catch (IllegalArgumentException e) {
+        System.out.printf("RESULT oversized refused ran=%d: %s%n", done.get() - doneBefore, e.getMessage());
+      }
+      report("after-refusal", farm.run(tasks), tasks);
     }
     System.out.println("RESULT workers=" + hosts.size());
   }
