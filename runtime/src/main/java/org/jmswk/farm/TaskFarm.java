@@ -127,10 +127,7 @@ public final class TaskFarm implements AutoCloseable {
         attempts[task]++;
         try {
           checkDomain(w);
-          exchange(w, c -> {
-            Protocol.send(c, task, tasks.get(task));
-            return null;
-          });
+          hand(w, task, tasks.get(task));
           w.task = task;
           w.handedAt = System.nanoTime();
         } catch (MPIException | DomainEndedException e) {
@@ -164,6 +161,14 @@ public final class TaskFarm implements AutoCloseable {
       }
     }
     return Arrays.asList(results);
+  }
+
+  /** One exchange that gives worker {@code w} a task (or {@link Protocol#STOP}). */
+  private static void hand(Worker w, int task, byte[] body) {
+    exchange(w, c -> {
+      Protocol.send(c, task, body);
+      return null;
+    });
   }
 
   /**
@@ -283,10 +288,7 @@ public final class TaskFarm implements AutoCloseable {
   /** Sends worker {@code w} the stop message; false when it is gone. Bounded by the Mswk calls' bounds. */
   private static boolean stop(Worker w) {
     try {
-      exchange(w, c -> {
-        Protocol.send(c, Protocol.STOP, new byte[0]);
-        return null;
-      });
+      hand(w, Protocol.STOP, new byte[0]);
       return true;
     } catch (MPIException e) {
       return false;

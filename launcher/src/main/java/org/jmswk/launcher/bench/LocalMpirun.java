@@ -10,8 +10,12 @@ import org.jmswk.launcher.BoundedProcess;
 
 /** Runs one benchmark program under mpirun on this machine, bounded; a failed run is an error with its output. */
 final class LocalMpirun {
-  private static final Map<String, String> ROOT_ALLOWED = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1",
+  /** What Open MPI needs to run as root (these machines' CI runs as root). */
+  static final Map<String, String> ROOT_ALLOWED = Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1",
       "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", "PRTE_ALLOW_RUN_AS_ROOT", "1", "PRTE_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+
+  /** Keeps MPI's TCP traffic on loopback: on one host a first send on another interface may hang. */
+  static final List<String> LOOPBACK_ONLY = List.of("--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo");
 
   private LocalMpirun() {}
 
@@ -25,7 +29,7 @@ final class LocalMpirun {
       throws IOException {
     List<String> cmd = new ArrayList<>(List.of("mpirun"));
     cmd.addAll(options);
-    cmd.addAll(List.of("--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo"));
+    cmd.addAll(LOOPBACK_ONLY);
     cmd.addAll(program);
     Map<String, String> all = new HashMap<>(ROOT_ALLOWED);
     all.putAll(env);

@@ -1,5 +1,6 @@
 package org.jmswk.launcher.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,11 +141,12 @@ public final class MswkBenchProgram {
   /** The worker is an mpirun of its own, joined through the ompi-server of {@code serverUri}. */
   static void acrossBench(int n, String serverUri) throws IOException, InterruptedException {
     String masterPort = MPI.openPort(null);
-    List<String> command = new ArrayList<>(List.of("mpirun", "--ompi-server", "file:" + serverUri, "-np", "1",
-        "--mca", "btl_tcp_if_include", "lo", "--mca", "oob_tcp_if_include", "lo", JavaCommand.executable()));
+    List<String> command = new ArrayList<>(List.of("mpirun", "--ompi-server", "file:" + serverUri, "-np", "1"));
+    command.addAll(LocalMpirun.LOOPBACK_ONLY);
+    command.add(JavaCommand.executable());
     command.addAll(List.of(JavaCommand.arguments(MswkBenchProgram.class, "across-worker", masterPort)));
     ProcessBuilder pb = new ProcessBuilder(command).inheritIO()
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.environment().clear();
     pb.environment().putAll(LauncherEnvironment.withoutLauncherVariables()); // not a process of this mpirun's job
     Process worker = pb.start();

@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** An ompi-server on this machine for the bench's cross-job exchanges: the rendezvous of two mpiruns. */
@@ -25,7 +24,7 @@ final class OmpiServer implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder("ompi-server", "--no-daemonize", "-r", dir.resolve("uri").toString())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    pb.environment().putAll(Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"));
+    pb.environment().putAll(LocalMpirun.ROOT_ALLOWED);
     OmpiServer server = new OmpiServer(pb.start(), dir);
     long deadline = System.currentTimeMillis() + START_BOUND_MS;
     while (!Files.exists(server.uri()) || Files.size(server.uri()) == 0) {
