@@ -86,6 +86,7 @@ public final class JobRunner {
       env.put("PATH", home.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     });
     env.putAll(host.environment());
+    JobMpiexec.install(jobDir, spec, env);
     // Processes mpiexec starts on other nodes get only what it forwards: the job's identity
     // (which also marks them for the end-of-job cleanup) and the -x variables.
     List<String> forwarded = new ArrayList<>(List.of("JMSWK_JOB_ID", "JMSWK_JOB_DIR"));
@@ -136,8 +137,8 @@ public final class JobRunner {
       reason = "job master node " + master + " lost";
       exitCode = result.exitCode() == 0 ? 1 : result.exitCode();
     } else {
-      reason = "-";
       exitCode = result.exitCode();
+      reason = EndReason.of(exitCode, result.lines(), jobDir);
     }
     List<String> failed = new ArrayList<>(down);
     for (String n : reportedFailedNodes(jobDir)) if (!failed.contains(n) && launch.nodes().contains(n)) failed.add(n);

@@ -166,7 +166,11 @@ public final class JobScriptParser {
         case "shape" -> {
           Matcher m = value == null ? null : SHAPE.matcher(value);
           if (m == null || !m.matches()) problem("--mpi shape=" + value + " is not a shape: use shape=N or shape=XxY");
-          else set("masterOnFirstNode", dims(value).stream().reduce(1, Math::multiplyExact) == 1);
+          else {
+            int procs = dims(value).stream().reduce(1, Math::multiplyExact);
+            set("masterOnFirstNode", procs == 1);
+            set("mpiShapeProcs", procs);
+          }
         }
         case "rank-map-hostfile" -> set("rankMapHostfile", value == null ? "" : value);
         case "rank-map-bynode", "rank-map-bychip", "assign-online-node" ->
@@ -353,6 +357,6 @@ public final class JobScriptParser {
         (boolean) value("masterOnFirstNode", false), elapse == null || elapse.isZero() ? null : elapse,
         (String) value("resourceGroup", null), (String) value("group", null), (String) value("jobName", null),
         (boolean) value("printStats", false), mswk, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment)),
-        List.copyOf(warnings));
+        List.copyOf(warnings), (int) value("mpiShapeProcs", 0), 0, JobSpec.Asked.NONE, JobSpec.Output.NONE);
   }
 }
