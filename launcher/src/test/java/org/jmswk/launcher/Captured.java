@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import picocli.CommandLine;
 
 /**
  * Runs the jmswk command in this JVM with standard output and error captured (both into one
@@ -27,7 +26,7 @@ public final class Captured implements AutoCloseable {
   /** Runs {@code jmswk args...} to the end. */
   public static Run run(String... args) {
     try (Captured c = new Captured()) {
-      int code = new CommandLine(new Jmswk()).execute(args);
+      int code = Jmswk.commandLine().execute(args);
       return new Run(code, c.output());
     }
   }
@@ -35,7 +34,7 @@ public final class Captured implements AutoCloseable {
   /** Starts {@code jmswk args...} in the background; output is captured until {@link #close()}. */
   public static Captured start(String... args) {
     Captured c = new Captured();
-    c.job = CompletableFuture.supplyAsync(() -> new CommandLine(new Jmswk()).execute(args));
+    c.job = CompletableFuture.supplyAsync(() -> Jmswk.commandLine().execute(args));
     return c;
   }
 

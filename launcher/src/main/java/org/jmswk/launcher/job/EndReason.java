@@ -16,6 +16,15 @@ final class EndReason {
   /** Open MPI 4.1: "MPI_ABORT was invoked on rank R in communicator C" then "with errorcode N."; 5.x: "Errorcode: N". */
   private static final Pattern ABORT = Pattern.compile("MPI_ABORT was invoked on rank (\\d+) in communicator (\\S+)");
   private static final Pattern ERRORCODE = Pattern.compile("(?i)errorcode:?\\s+(-?\\d+)");
+  /** What the aborting process itself prints under {@link #ABORT_DELAY}: mpirun's message above can be lost. */
+  private static final Pattern DELAYING = Pattern.compile("\\] Delaying for \\d+ seconds before aborting");
+
+  /**
+   * Set for every job (a -x value wins): a process in MPI_Abort says so itself and waits 1 s
+   * before it exits, so that mpirun's report of the abort (rank, communicator, errorcode) is
+   * not lost, which it is in about one run of eight without it (Open MPI 4.1).
+   */
+  static final String ABORT_DELAY = "OMPI_MCA_opal_abort_delay";
 
   private EndReason() {}
 
@@ -31,6 +40,7 @@ final class EndReason {
         }
       }
     }
+    if (output.stream().anyMatch(l -> DELAYING.matcher(l).find())) return "MPI_Abort, errorcode " + exitCode;
     try {
       Path file = jobDir.resolve(JobMpiexec.STATUS_FILE);
       List<String> failed = Files.exists(file) ? Files.readAllLines(file) : List.of();

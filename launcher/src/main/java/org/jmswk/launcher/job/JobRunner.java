@@ -76,6 +76,7 @@ public final class JobRunner {
     String jobId = jobDir.getFileName().toString();
     Files.writeString(jobDir.resolve("hostfile"), launch.hostfile());
     Map<String, String> env = new LinkedHashMap<>(launch.environment());
+    env.put(EndReason.ABORT_DELAY, "1");
     env.putAll(spec.environment());
     env.put("JMSWK_JOB_ID", jobId);
     env.put("JMSWK_JOB_DIR", jobDir.toString());
