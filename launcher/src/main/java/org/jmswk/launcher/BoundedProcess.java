@@ -32,23 +32,24 @@ public final class BoundedProcess {
    */
   public static Result run(List<String> command, Map<String, String> env, java.nio.file.Path dir,
                            Duration limit, Consumer<String> onLine) throws IOException {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    return run(command, env, dir, limit, onLine, null);
+  }
+
+  /**
+   * As above; with {@code onErrLine} set, stderr is read apart from stdout and each of its lines
+   * goes there instead (both still end up in {@link Result#lines()}, in about the order they came).
+   */
+  public static Result run(List<String> command, Map<String, String> env, java.nio.file.Path dir,
+                           Duration limit, Consumer<String> onLine, Consumer<String> onErrLine) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(onErrLine == null);
     if (dir != null) pb.directory(dir.toFile());
     if (env != null) pb.environment().putAll(env);
     long start = System.nanoTime();
     Process p = pb.start();
     p.getOutputStream().close();
     List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    Thread reader = Thread.ofVirtual().start(() -> {
-      try (var in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = in.readLine()) != null; ) {
-          lines.add(line);
-          if (onLine != null) onLine.accept(line);
-        }
-      } catch (IOException ignored) {
-        // the process ended or was killed: what was read is kept
-      }
-    });
+    Thread reader = read(p.getInputStream(), lines, onLine);
+    Thread errReader = onErrLine == null ? null : read(p.getErrorStream(), lines, onErrLine);
     boolean finished;
     try {
       finished = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
@@ -60,11 +61,25 @@ public final class BoundedProcess {
     try {
       p.waitFor(10, TimeUnit.SECONDS);
       reader.join(Duration.ofSeconds(5));
+      if (errReader != null) errReader.join(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     int code = p.isAlive() ? -1 : p.exitValue();
     return new Result(code, !finished, List.copyOf(lines), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private static Thread read(java.io.InputStream stream, List<String> lines, Consumer<String> onLine) {
+    return Thread.ofVirtual().start(() -> {
+      try (var in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.add(line);
+          if (onLine != null) onLine.accept(line);
+        }
+      } catch (IOException ignored) {
+        // the process ended or was killed: what was read is kept
+      }
+    });
   }
 
   /** Kills a process and all its descendants, children first. */

@@ -24,6 +24,7 @@ public final class Jmswk implements Runnable {
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Jmswk()).setUsageHelpWidth(100); // help texts are written for 100 columns
+    cl.getSubcommands().get("aexe").setStopAtPositional(true); // pjaexe --vcoord "(1)" ./a.out -v: -v is a.out's
     cl.setParameterExceptionHandler((e, args) -> {
       CommandLine c = e.getCommandLine();
       String name = c.getCommandSpec().qualifiedName();

@@ -62,8 +62,34 @@ public final class SubCommand implements Callable<Integer> {
       + " ci/cluster-setup once first.")
   String cluster;
 
+  @Option(names = "--image", paramLabel = "IMAGE", description = "With --cluster: the node image (default"
+      + " $JMSWK_CLUSTER_IMAGE, else jmswk-cluster:current; jmswk-cluster:ompi5 for Open MPI 5).")
+  String image;
+
   @Option(names = "-x", paramLabel = "VAR=value", description = "Set a variable in the job's environment.")
   List<String> exports = new ArrayList<>();
+
+  // The vendor's pjsub spellings: each is the #PJM directive of the same name, given here.
+  @Option(names = {"-L", "--rsc-list"}, paramLabel = "LIST", description = "Resources, as #PJM -L (node=, elapse=, rscgrp=).")
+  List<String> resources = new ArrayList<>();
+
+  @Option(names = "--mpi", paramLabel = "LIST", description = "MPI options, as #PJM --mpi (proc=, shape=).")
+  List<String> mpiOptions = new ArrayList<>();
+
+  @Option(names = "-g", paramLabel = "GROUP", description = "Group (project), as #PJM -g.")
+  String group;
+
+  @Option(names = {"-N", "--name"}, paramLabel = "NAME", description = "Job name, as #PJM -N.")
+  String name;
+
+  @Option(names = "-o", paramLabel = "FILE", description = "Standard output file, as #PJM -o (%j: the job id).")
+  String stdoutFile;
+
+  @Option(names = "-e", paramLabel = "FILE", description = "Standard error file, as #PJM -e (%j: the job id).")
+  String stderrFile;
+
+  @Option(names = "-j", description = "Standard error into the standard output file, as #PJM -j.")
+  boolean join;
 
   @Parameters(index = "0", paramLabel = "SCRIPT", description = "The job script.")
   Path script;
@@ -86,6 +112,13 @@ public final class SubCommand implements Callable<Integer> {
     if (interactive) submitOptions.add("--interact");
     if (printStats) submitOptions.add("-s");
     for (String x : exports) submitOptions.addAll(List.of("-x", x));
+    for (String l : resources) submitOptions.addAll(List.of("-L", l));
+    for (String m : mpiOptions) submitOptions.addAll(List.of("--mpi", m));
+    if (group != null) submitOptions.addAll(List.of("-g", group));
+    if (name != null) submitOptions.addAll(List.of("-N", name));
+    if (stdoutFile != null) submitOptions.addAll(List.of("-o", stdoutFile));
+    if (stderrFile != null) submitOptions.addAll(List.of("-e", stderrFile));
+    if (join) submitOptions.add("-j");
     JobSpec spec;
     try {
       spec = JobScriptParser.parse(script.toString(), lines, mswk, submitOptions);
@@ -95,21 +128,30 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     spec.warnings().forEach(w -> System.err.println("jmswk sub: warning: " + w));
+    // Recorded in the statistics' REQUIRE, and Slurm's allocation applies its own limits, but
+    // jmswk neither binds CPUs nor limits memory itself.
+    spec.resources().where().forEach(w -> System.err.println("jmswk sub: warning: " + w
+        + " is counted in the statistics' REQUIRE but not enforced (jmswk binds no CPUs and limits no memory)"));
+    if (image != null && cluster == null) {
+      System.err.println("jmswk sub: --image goes with --cluster");
+      return 2;
+    }
     if (cluster != null) {
       if (!cluster.matches("docker(:[1-9][0-9]{0,2})?")) {
         System.err.println("jmswk sub: --cluster takes docker or docker:N (N slave nodes), not '" + cluster + "'");
         return 2;
       }
       int nodes = cluster.contains(":") ? Integer.parseInt(cluster.substring(7)) : Math.max(1, spec.nodes() - 1);
-      return runOnCluster(spec, script.toAbsolutePath(), args, nodes);
+      return runOnCluster(spec, script.toAbsolutePath(), args, nodes, image);
     }
     return run(spec, script, args);
   }
 
   /** Starts a cluster for the job, runs the job script on its head, removes the cluster. */
-  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes) throws IOException {
+  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes, String image) throws IOException {
     Path jobDir = JobRunner.newJobDir();
-    ClusterSpec clusterSpec = ClusterSpec.defaults()
+    ClusterSpec defaults = ClusterSpec.defaults();
+    ClusterSpec clusterSpec = (image == null ? defaults : defaults.withImage(image))
         .withName("jmswk-job" + jobDir.getFileName() + "-" + ProcessHandle.current().pid())
         .withNodes(slaveNodes).withSlotsPerNode(spec.slotsPerNode())
         .withShared(JobRunner.jobsRoot().toAbsolutePath(), script.getParent());

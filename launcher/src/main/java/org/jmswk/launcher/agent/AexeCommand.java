@@ -83,6 +83,13 @@ public final class AexeCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Print one line per started worker.")
   boolean verbose;
 
+  @Option(names = "--sh", description = {"A single COMMAND word is a command string, run by /bin/sh -c on the node",
+      "(as pjaexe does: './a.out >> out.txt'); several words stay an argument vector."})
+  boolean commandString;
+
+  @Option(names = "--start-agents", description = "Start the job's serving agents (one per node) if none were started yet, as pjaexe needs no set-up.")
+  boolean startAgents;
+
   @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command and its arguments (after --).")
   List<String> command = new ArrayList<>();
 
@@ -173,7 +180,8 @@ public final class AexeCommand implements Callable<Integer> {
     byte[] secret;
     AgentSettings settings;
     try {
-      secret = JobSecret.load(env);
+      if (startAgents) ServingAgents.ensureStarted(jobDir, hosts, env);
+      secret = startAgents ? JobSecret.loadOrCreate(env) : JobSecret.load(env);
       settings = AgentSettings.fromEnv(env);
     } catch (IOException | RuntimeException e) {
       return fail(EXIT_SETUP, e.getMessage());
@@ -239,7 +247,8 @@ public final class AexeCommand implements Callable<Integer> {
     Map<String, String> workerEnv = new LinkedHashMap<>(extraEnv);
     workerEnv.put("JMSWK_VPID", Integer.toString(p.rank));
     workerEnv.put("PLE_VPID", Integer.toString(p.rank));
-    WorkerSpec spec = WorkerSpec.of(command).withStdio("/dev/zero", "/dev/null", "/dev/null");
+    List<String> argv = commandString && command.size() == 1 ? List.of("/bin/sh", "-c", command.get(0)) : command;
+    WorkerSpec spec = WorkerSpec.of(argv).withStdio("/dev/zero", "/dev/null", "/dev/null");
     for (var e : workerEnv.entrySet()) spec = spec.withEnv(e.getKey(), e.getValue());
     if (cwd != null && Files.isDirectory(Path.of(cwd))) spec = spec.withCwd(cwd);
     Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));

@@ -25,11 +25,11 @@ public final class ClusterScriptHost implements ScriptHost {
 
   @Override
   public BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
-                                   Consumer<String> onLine) throws IOException {
+                                   Consumer<String> onLine, Consumer<String> onErrLine) throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add(cluster.dockerExecutable());
     argv.addAll(cluster.execArguments(Cluster.HEAD, limit, dir.toString(), env, command));
-    BoundedProcess.Result r = BoundedProcess.run(argv, null, null, limit.plusSeconds(20), onLine);
+    BoundedProcess.Result r = BoundedProcess.run(argv, null, null, limit.plusSeconds(20), onLine, onErrLine);
     if (r.exitCode() == 137) awaitSettled(Cluster.HEAD); // what docker exec reports when the container dies
     // timeout(1) inside the container reports the limit as 124
     boolean limitHit = r.timedOut() || (r.exitCode() == ExecResult.TIMED_OUT && r.elapsed().compareTo(limit) >= 0);

@@ -42,7 +42,7 @@ final class EndReason {
     }
     if (output.stream().anyMatch(l -> DELAYING.matcher(l).find())) return "MPI_Abort, errorcode " + exitCode;
     try {
-      Path file = jobDir.resolve(JobMpiexec.STATUS_FILE);
+      Path file = jobDir.resolve(JobCommands.STATUS_FILE);
       List<String> failed = Files.exists(file) ? Files.readAllLines(file) : List.of();
       for (int i = failed.size() - 1; i >= 0; i--) {
         String[] parts = failed.get(i).split(" ", 2);

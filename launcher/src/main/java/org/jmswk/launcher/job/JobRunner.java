@@ -1,8 +1,6 @@
 package org.jmswk.launcher.job;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -77,6 +75,9 @@ public final class JobRunner {
     Files.writeString(jobDir.resolve("hostfile"), launch.hostfile());
     Map<String, String> env = new LinkedHashMap<>(launch.environment());
     env.put(EndReason.ABORT_DELAY, "1");
+    // On this machine every node of the job is this one host: the agents mpiexec starts here
+    // play the nodes (rank 0 the master's), as jmswk agent --emulated-nodes
+    if (launch.target().equals("local") && spec.nodes() > 1) env.put("JMSWK_AGENT_EMULATED_NODES", "1");
     env.putAll(spec.environment());
     env.put("JMSWK_JOB_ID", jobId);
     env.put("JMSWK_JOB_DIR", jobDir.toString());
@@ -87,7 +88,7 @@ public final class JobRunner {
       env.put("PATH", home.resolve("bin") + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     });
     env.putAll(host.environment());
-    JobMpiexec.install(jobDir, spec, env);
+    JobCommands.install(jobDir, spec, env);
     // Processes mpiexec starts on other nodes get only what it forwards: the job's identity
     // (which also marks them for the end-of-job cleanup) and the -x variables.
     List<String> forwarded = new ArrayList<>(List.of("JMSWK_JOB_ID", "JMSWK_JOB_DIR"));
@@ -99,6 +100,8 @@ public final class JobRunner {
     env.put("OMPI_MCA_mca_base_env_list", String.join(";", forwarded));
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
+    String name = spec.jobName() != null ? spec.jobName() : script.getFileName().toString();
+    JobOutput output = new JobOutput(jobDir, spec.output(), Path.of("").toAbsolutePath(), jobId, name);
     Instant start = Instant.now();
     writeState(jobDir, spec, launch, host, script, "RUNNING", start, null);
     List<String> command = new ArrayList<>(List.of("bash", script.toAbsolutePath().toString()));
@@ -108,19 +111,9 @@ public final class JobRunner {
     // carries the job's id, so the job script and all it started are found and ended.
     Thread endJobOnExit = new Thread(() -> host.endLeftovers(jobId), "jmswk-end-job-" + jobId);
     Runtime.getRuntime().addShutdownHook(endJobOnExit);
-    try (BufferedWriter out = Files.newBufferedWriter(jobDir.resolve("output.txt"), StandardCharsets.UTF_8)) {
-      result = host.run(command, env, script.toAbsolutePath().getParent(), limit, line -> {
-        try {
-          synchronized (out) {
-            out.write(line);
-            out.newLine();
-            out.flush();
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        if (onLine != null) onLine.accept(line);
-      });
+    try (output) {
+      result = host.run(command, env, script.toAbsolutePath().getParent(), limit, output.stdoutLines(onLine),
+          output.split() ? output.stderrLines(onLine) : null);
     }
     Runtime.getRuntime().removeShutdownHook(endJobOnExit);
     List<String> down = host.downNodes(launch.nodes());
@@ -152,8 +145,11 @@ public final class JobRunner {
   static JobStats stats(JobSpec spec, Launch launch, Path script, String jobId, Instant start, Instant end,
                         int exitCode, String reason, List<String> failedNodes) {
     int cores = Runtime.getRuntime().availableProcessors();
-    var require = new JobStats.Resources(spec.nodes(), Launch.slotsFor(spec, spec.nodes()).stream()
-        .mapToInt(Integer::intValue).sum(), -1, -1);
+    int requiredSlots = Launch.slotsFor(spec, spec.nodes()).stream().mapToInt(Integer::intValue).sum();
+    var asked = spec.resources();
+    var require = new JobStats.Resources(spec.nodes(), requiredSlots,
+        asked.cpusPerTask() > 0 ? requiredSlots * asked.cpusPerTask() : -1,
+        asked.memMiB() > 0 ? asked.memMiB() * spec.nodes() : -1);
     int allocNodes = launch.nodes().size();
     boolean local = launch.target().equals("local");
     int allocCores = local ? cores : -1;

@@ -24,9 +24,10 @@ public final class JobScriptParser {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** Slurm options jmswk accepts but does not act on: they draw a warning. */
-  private static final List<String> SLURM_IGNORED = List.of("output", "error", "mail-type", "mail-user", "mem",
-      "mem-per-cpu", "exclusive", "cpus-per-task", "constraint", "qos", "requeue", "no-requeue", "chdir",
+  private static final List<String> SLURM_IGNORED = List.of("mail-type", "mail-user",
+      "mem-per-cpu", "exclusive", "constraint", "qos", "requeue", "no-requeue", "chdir",
       "open-mode", "comment", "licenses", "signal");
+  private static final Pattern SLURM_MEM = Pattern.compile("([1-9][0-9]{0,9})([KMGT]?)B?", Pattern.CASE_INSENSITIVE);
   private static final Map<Character, String> SLURM_SHORT = Map.of('N', "nodes", 'n', "ntasks", 't', "time",
       'p', "partition", 'J', "job-name", 'A', "account", 'o', "output", 'e', "error", 'a', "array", 'c', "cpus-per-task");
   private static final List<String> SLURM_FLAGS = List.of("exclusive", "requeue", "no-requeue");
@@ -36,6 +37,7 @@ public final class JobScriptParser {
   private final List<String> warnings = new ArrayList<>();
   private final Map<String, Setting> settings = new LinkedHashMap<>();
   private final Map<String, String> environment = new LinkedHashMap<>();
+  private final List<String> asked = new ArrayList<>();
   private String where;
   private String dialect;
 
@@ -102,10 +104,13 @@ public final class JobScriptParser {
         case "-N", "--name" -> { if (hasValue(words, i, opt)) set("jobName", words.get(++i)); }
         case "-s", "-S" -> set("printStats", true);
         case "-x" -> { if (hasValue(words, i, opt)) exports(words.get(++i)); }
-        case "-o", "-e", "--spath" -> {
-          if (hasValue(words, i, opt)) warnings.add(where + ": " + opt + " " + words.get(++i) + " is ignored (output goes to the job directory)");
+        case "-o" -> { if (hasValue(words, i, opt)) set("stdout", words.get(++i)); }
+        case "-e" -> { if (hasValue(words, i, opt)) set("stderr", words.get(++i)); }
+        case "-j" -> set("joined", true);
+        case "--spath" -> {
+          if (hasValue(words, i, opt)) warnings.add(where + ": --spath " + words.get(++i) + " is ignored (the statistics go to the job directory)");
         }
-        case "-j", "--norestart", "--restart" -> warnings.add(where + ": " + opt + " is ignored");
+        case "--norestart", "--restart" -> warnings.add(where + ": " + opt + " is ignored (jobs are not requeued here)");
         case "--step" -> set("step", true);
         case "--bulk" -> set("bulk", true);
         case "--sparam" -> { if (hasValue(words, i, opt)) { i++; set("bulk", true); } }
@@ -234,7 +239,29 @@ public final class JobScriptParser {
           else positive("--nodes", value, "nodes");
         }
         case "ntasks-per-node" -> positive("--ntasks-per-node", value, "procsPerNode");
-        case "ntasks" -> positive("--ntasks", value, "staticProcs");
+        case "ntasks" -> positive("--ntasks", value, "tasks");
+        case "cpus-per-task" -> {
+          positive("--cpus-per-task", value, "cpusPerTask");
+          asked.add(where + ": #SBATCH --cpus-per-task=" + value);
+        }
+        case "mem" -> {
+          Matcher mem = SLURM_MEM.matcher(value);
+          if (!mem.matches()) {
+            problem("--mem=" + value + " is not a size: use a number of MiB or N[K|M|G|T], e.g. --mem=4G");
+          } else {
+            long n = Long.parseLong(mem.group(1));
+            long mib = switch (mem.group(2).toUpperCase()) {
+              case "K" -> Math.max(1, n / 1024);
+              case "G" -> n * 1024;
+              case "T" -> n * 1024 * 1024;
+              default -> n;
+            };
+            set("memMiB", mib);
+            asked.add(where + ": #SBATCH --mem=" + value);
+          }
+        }
+        case "output" -> { if (nonEmpty("--output", value)) set("stdout", value); }
+        case "error" -> { if (nonEmpty("--error", value)) set("stderr", value); }
         case "time" -> {
           Duration d = slurmTime(value);
           if (d != null) set("elapse", d);
@@ -251,7 +278,7 @@ public final class JobScriptParser {
         default -> {
           if (SLURM_IGNORED.contains(name)) warnings.add(where + ": #SBATCH --" + name + " is ignored");
           else problem("unknown #SBATCH option '--" + name + "' (known: --nodes, --ntasks-per-node, --ntasks,"
-              + " --time, --partition, --job-name, --account, --export, --array)");
+              + " --time, --partition, --job-name, --account, --export, --array, --output, --error, --cpus-per-task, --mem)");
         }
       }
     }
@@ -345,11 +372,22 @@ public final class JobScriptParser {
       warnings.add(settings.get("rankMapHostfile").where() + ": --mpi rank-map-hostfile is not supported and is ignored");
     }
     int nodes = (int) value("nodes", 1);
-    int staticProcs = (int) value("staticProcs", 0);
+    int tasks = (int) value("tasks", 0);
+    // Slurm's --ntasks is the allocation's task count: without --mswk every task is a static
+    // process; a master-worker job has one master and the other tasks are room for workers.
+    int staticProcs = (int) value("staticProcs", tasks > 0 && !mswk ? tasks : 0);
     int perNode = (int) value("procsPerNode", 0);
     if (perNode > 0 && staticProcs > (long) nodes * perNode) {
       problems.add(file + ": " + staticProcs + " static processes" + whereOf("staticProcs") + " do not fit " + nodes
           + " nodes x " + perNode + " per node");
+    }
+    if (perNode > 0 && tasks > (long) nodes * perNode) {
+      problems.add(file + ": " + tasks + " tasks" + whereOf("tasks") + " do not fit " + nodes + " nodes x " + perNode
+          + " per node");
+    }
+    if (tasks > 0 && tasks < nodes) {
+      problems.add(file + ": " + tasks + " tasks" + whereOf("tasks") + " cannot cover " + nodes + " nodes"
+          + whereOf("nodes") + " (Slurm needs at least one task per node)");
     }
     if (!problems.isEmpty()) throw new JobScriptException(problems);
     Duration elapse = (Duration) value("elapse", null);
@@ -357,6 +395,10 @@ public final class JobScriptParser {
         (boolean) value("masterOnFirstNode", false), elapse == null || elapse.isZero() ? null : elapse,
         (String) value("resourceGroup", null), (String) value("group", null), (String) value("jobName", null),
         (boolean) value("printStats", false), mswk, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment)),
-        List.copyOf(warnings), (int) value("mpiShapeProcs", 0), 0, JobSpec.Asked.NONE, JobSpec.Output.NONE);
+        List.copyOf(warnings), (int) value("mpiShapeProcs", 0), tasks,
+        new JobSpec.Asked((int) value("cpusPerTask", 0), (long) value("memMiB", 0L), List.copyOf(asked)),
+        new JobSpec.Output((String) value("stdout", null), (String) value("stderr", null),
+            (boolean) value("joined", false) || (settings.containsKey("stdout") && !settings.containsKey("stderr")
+                && "#SBATCH".equals(settings.get("stdout").dialect()))));
   }
 }

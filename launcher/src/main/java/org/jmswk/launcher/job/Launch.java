@@ -79,9 +79,18 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
     return new Launch("slurm", nodes, slots, env);
   }
 
-  /** Slots per node: the master's node holds the static processes alone for a master-worker job. */
+  /**
+   * Slots per node: the job's tasks when it gives a count of them; else the master's node holds
+   * the static processes alone for a master-worker job.
+   */
   static List<Integer> slotsFor(JobSpec spec, int nodes) {
     List<Integer> slots = new ArrayList<>();
+    if (spec.tasks() > 0) {
+      // Slurm's --ntasks over the nodes, as Slurm lays them out by default (block: the first
+      // nodes take one more); the master's node shares its slots with workers, as in salloc -n
+      for (int i = 0; i < nodes; i++) slots.add(spec.tasks() / nodes + (i < spec.tasks() % nodes ? 1 : 0));
+      return slots;
+    }
     for (int i = 0; i < nodes; i++) {
       boolean mastersNode = i == 0 && (spec.mswk() || spec.masterOnFirstNode());
       slots.add(mastersNode ? Math.min(spec.effectiveStaticProcs(), spec.slotsPerNode()) : spec.slotsPerNode());

@@ -10,7 +10,7 @@ import java.util.Map;
  * of them meet through one ompi-server per job, the rendezvous Open MPI needs to connect
  * processes of different mpiexec jobs.
  *
- * <p>The job script's own {@code mpiexec}/{@code mpirun} ({@link JobMpiexec}) join that server,
+ * <p>The job script's own {@code mpiexec}/{@code mpirun} ({@link JobCommands}) join that server,
  * so a plain {@code mpiexec java Master} does; the first call starts it.
  */
 public final class NodeDomains {
@@ -26,7 +26,7 @@ public final class NodeDomains {
 
   /**
    * Points {@code env} at the server's URI file ({@code jobDir/ompi-server.uri}); the job's
-   * mpiexec ({@link JobMpiexec}) joins it, the first one starts it.
+   * mpiexec ({@link JobCommands}) joins it, the first one starts it.
    */
   public static void prepare(Path jobDir, Map<String, String> env) {
     env.put(SERVER_VARIABLE, jobDir.resolve("ompi-server.uri").toString());

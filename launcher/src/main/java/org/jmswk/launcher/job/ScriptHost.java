@@ -10,9 +10,12 @@ import org.jmswk.launcher.BoundedProcess;
 
 /** Where a job script process runs (this machine, or the head of a cluster) and how its job is cleaned up. */
 public interface ScriptHost {
-  /** Runs the job script's command, bounded by {@code limit}; each output line goes to {@code onLine}. */
+  /**
+   * Runs the job script's command, bounded by {@code limit}; each output line goes to
+   * {@code onLine}, or its stderr lines to {@code onErrLine} when that is not null.
+   */
   BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
-                            Consumer<String> onLine) throws IOException;
+                            Consumer<String> onLine, Consumer<String> onErrLine) throws IOException;
 
   /** Ends every process of the job still running on any node; returns what had to be ended. */
   List<String> endLeftovers(String jobId);
@@ -40,9 +43,9 @@ public interface ScriptHost {
 
     @Override
     public BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
-                                     Consumer<String> onLine) throws IOException {
+                                     Consumer<String> onLine, Consumer<String> onErrLine) throws IOException {
       JobProcesses.becomeSubreaper();
-      return BoundedProcess.run(command, env, dir, limit, onLine);
+      return BoundedProcess.run(command, env, dir, limit, onLine, onErrLine);
     }
 
     @Override

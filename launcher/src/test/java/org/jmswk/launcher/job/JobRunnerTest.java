@@ -46,6 +46,28 @@ class JobRunnerTest {
   }
 
   @Test
+  void outputDirectivesPutTheOutputWhereTheScriptSaysAndKeepTheCopy() throws Exception {
+    JobRunner.Outcome o = run("#PJM -o " + jobs + "/out.%j.txt", "#PJM -e " + jobs + "/err.txt",
+        "echo to-stdout", "echo to-stderr >&2");
+    String id = o.stats().jobId();
+    assertEquals(List.of("to-stdout"), Files.readAllLines(jobs.resolve("out." + id + ".txt")));
+    assertEquals(List.of("to-stderr"), Files.readAllLines(jobs.resolve("err.txt")));
+    String kept = Files.readString(o.jobDir().resolve("output.txt"));
+    assertTrue(kept.contains("to-stdout") && kept.contains("to-stderr"), kept);
+    JobRunner.Outcome joined = run("#SBATCH --output=" + jobs + "/slurm-%j.out", "echo a", "echo b >&2");
+    assertEquals(java.util.Set.of("a", "b"),
+        java.util.Set.copyOf(Files.readAllLines(jobs.resolve("slurm-" + joined.stats().jobId() + ".out"))));
+    assertEquals(Path.of("/sub/dir/o.7.x.txt"), JobOutput.resolve("o.%j.%x.txt", Path.of("/sub/dir"), "7", "x"));
+  }
+
+  @Test
+  void cpusPerTaskAndMemAreTheStatisticsRequire() throws Exception {
+    JobRunner.Outcome o = run("#SBATCH -N 2", "#SBATCH -n 6", "#SBATCH --cpus-per-task=2", "#SBATCH --mem=1G", "true");
+    assertEquals(new JobStats.Resources(2, 6, 12, 2048), o.stats().require());
+    assertEquals(6, o.stats().alloc().slots(), "universe = the tasks");
+  }
+
+  @Test
   void scriptExitCodeIsTheJobsExitCode() throws Exception {
     assertEquals(3, run("exit 3").stats().exitCode());
   }

@@ -141,8 +141,52 @@ class JobScriptParserTest {
 
   @Test
   void ignoredOptionsDrawWarningsNotErrors() throws Exception {
-    JobSpec s = parse(false, "#SBATCH --output=out.txt", "#SBATCH --exclusive", "#PJM -L rscunit=fx");
+    JobSpec s = parse(false, "#SBATCH --mail-type=END", "#SBATCH --exclusive", "#PJM -L rscunit=fx");
     assertEquals(3, s.warnings().size(), s.warnings().toString());
+    assertTrue(s.warnings().getFirst().startsWith("job.sh:1: #SBATCH --mail-type is ignored"), s.warnings().toString());
+  }
+
+  @Test
+  void slurmTasksAreTheAllocationsRoomForWorkersInAMasterWorkerJob() throws Exception {
+    JobSpec mswk = parse(true, "#SBATCH -N 2", "#SBATCH -n 8");
+    assertEquals(8, mswk.tasks());
+    assertEquals(1, mswk.plainMpiexecProcs(), "one master");
+    assertEquals(List.of(4, 4), Launch.slotsFor(mswk, 2));
+    assertEquals(List.of(3, 2, 2), Launch.slotsFor(parse(true, "#SBATCH -N 3", "#SBATCH --ntasks=7"), 3));
+    JobSpec plain = parse(false, "#SBATCH -N 2", "#SBATCH -n 8");
+    assertEquals(8, plain.staticProcs(), "without --mswk every task is a static process");
+    assertTrue(failure(true, "#SBATCH -N 4", "#SBATCH -n 2").problems().getFirst().contains("cannot cover 4 nodes"));
+  }
+
+  @Test
+  void aPlainMpiexecStartsProcElseTheShapeCountElseOneMasterForMswk() throws Exception {
+    assertEquals(3, parse(true, "#PJM -L node=4", "#PJM --mpi proc=3").plainMpiexecProcs());
+    assertEquals(2, parse(true, "#PJM -L node=4", "#PJM --mpi shape=2").plainMpiexecProcs());
+    assertEquals(1, parse(true, "#PJM -L node=4").plainMpiexecProcs());
+    assertEquals(0, parse(false, "#PJM -L node=4").plainMpiexecProcs(), "every slot");
+  }
+
+  @Test
+  void outputDirectivesAreKept() throws Exception {
+    JobSpec.Output pjm = parse(false, "#PJM -o out.%j.txt", "#PJM -e err.txt").output();
+    assertEquals(new JobSpec.Output("out.%j.txt", "err.txt", false), pjm);
+    assertTrue(parse(false, "#PJM -o out.txt", "#PJM -j").output().joined());
+    assertEquals(new JobSpec.Output("slurm-%j.out", null, true), parse(false, "#SBATCH -o slurm-%j.out").output(),
+        "Slurm's --output alone takes stderr too");
+    assertEquals(new JobSpec.Output("o.txt", "e.txt", false),
+        parse(false, "#SBATCH --output=o.txt", "#SBATCH --error=e.txt").output());
+    assertTrue(parse(false, "#PJM -o a.txt").warnings().isEmpty());
+  }
+
+  @Test
+  void cpusPerTaskAndMemAreCountedAndNamedForTheirWarning() throws Exception {
+    JobSpec s = parse(false, "#SBATCH -N 2", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=2G");
+    assertEquals(4, s.resources().cpusPerTask());
+    assertEquals(2048, s.resources().memMiB());
+    assertEquals(List.of("job.sh:2: #SBATCH --cpus-per-task=4", "job.sh:3: #SBATCH --mem=2G"), s.resources().where());
+    assertEquals(512, parse(false, "#SBATCH --mem=512").resources().memMiB(), "MiB by default");
+    assertTrue(failure(false, "#SBATCH --mem=lots").problems().getFirst().contains("--mem=lots is not a size"));
+    assertTrue(failure(false, "#SBATCH -c 0").problems().getFirst().contains("--cpus-per-task=0"));
   }
 
   @Test

@@ -9,8 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
- * The job's own {@code mpiexec} and {@code mpirun}, written into {@code jobDir/bin} and put first
- * on the job's PATH (resource {@code mpiexec.sh}). They call the real launcher further down PATH
+ * The commands a job script finds first on its PATH ({@code jobDir/bin}): the vendor's
+ * {@code pjaexe} (= {@code jmswk aexe --sh --start-agents}), and the job's own {@code mpiexec}
+ * and {@code mpirun} (resource {@code mpiexec.sh}). These call the real launcher further down PATH
  * and make a plain mpiexec behave as on the vendor's system and tell the truth:
  * <ul>
  *   <li>without a process count of its own it starts the job's static processes
@@ -23,13 +24,13 @@ import java.util.Map;
  * </ul>
  * Both are bash scripts, so they work unchanged on every node image and under Slurm.
  */
-public final class JobMpiexec {
+public final class JobCommands {
   /** How many processes a plain mpiexec of the job starts; unset: every slot. */
   public static final String PROCS_VARIABLE = "JMSWK_MPIEXEC_PROCS";
   /** Per ended mpiexec whose static processes failed: {@code STATUS description}, one a line. */
   static final String STATUS_FILE = "mpiexec-status";
 
-  private JobMpiexec() {}
+  private JobCommands() {}
 
   /** Writes the wrappers into {@code jobDir/bin}, puts that first on {@code env}'s PATH and sets the count. */
   public static void install(Path jobDir, JobSpec spec, Map<String, String> env) throws IOException {
@@ -37,6 +38,7 @@ public final class JobMpiexec {
     String wrapper = resource("mpiexec.sh");
     for (String name : new String[] {"mpiexec", "mpirun"}) executable(bin.resolve(name), wrapper);
     executable(bin.resolve("jmswk-rank"), resource("rank-status.sh"));
+    executable(bin.resolve("pjaexe"), resource("pjaexe.sh"));
     env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     int procs = spec.plainMpiexecProcs();
     if (procs > 0) env.put(PROCS_VARIABLE, Integer.toString(procs));
@@ -48,7 +50,7 @@ public final class JobMpiexec {
   }
 
   static String resource(String name) {
-    try (InputStream in = JobMpiexec.class.getResourceAsStream(name)) {
+    try (InputStream in = JobCommands.class.getResourceAsStream(name)) {
       if (in == null) throw new IllegalStateException("jmswk.jar lacks " + name + ": rebuild it");
       return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
