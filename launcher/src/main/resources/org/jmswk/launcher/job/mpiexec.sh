@@ -95,8 +95,9 @@ server=""
 uri=${JMSWK_OMPI_SERVER:-}
 if [ -n "$uri" ] && ! command -v ompi-server >/dev/null; then
   # Open MPI 5 (PRRTE) has no ompi-server: the job's processes stay in one mpiexec job, and
-  # the runtime spawns its workers into it (TaskFarm reads JMSWK_OMPI_SERVER)
-  unset JMSWK_OMPI_SERVER
+  # the runtime spawns its workers into it (TaskFarm takes an empty JMSWK_OMPI_SERVER as none;
+  # the variable stays defined, as mca_base_env_list names it)
+  export JMSWK_OMPI_SERVER=
   uri=""
 fi
 if [ -n "$uri" ] && [[ " ${args[*]} " != *" --ompi-server "* && " ${args[*]} " != *" -ompi-server "* ]]; then
