@@ -34,11 +34,16 @@ import picocli.CommandLine.Parameters;
         "Slurm allocation the command runs in, when SLURM_JOB_NODELIST is set.",
         "",
         "Inside the script a plain `mpiexec` gets the job's hosts and slots, so MPI_UNIVERSE_SIZE",
-        "covers the dynamic workers. The job ends when the script ends; every process of the job",
-        "still running is then ended. The job's output, hostfile and statistics (stats.json) are",
-        "kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR)."},
+        "covers the dynamic workers, and without a process count of its own it starts the job's",
+        "static processes: proc=, else the shape= count, for --mswk else one (the master). Its exit",
+        "status is its static processes' (the first to fail; 128+S for a signal S), never a worker's.",
+        "The vendor's pjaexe works inside the job; pjsub is this command. The job ends when the",
+        "script ends; every process of the job still running is then ended. The job's output,",
+        "hostfile and statistics (stats.json) are kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR); -o/-e",
+        "(or #PJM -o/-e/-j, #SBATCH --output/--error, %%j = the job id) also put it where they say."},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"the script's exit code", "2:the job script or the command line is wrong (nothing ran)",
+    exitCodeList = {"N:the job script's exit status, normally its mpiexec's (the master's)",
+        "2:the job script or the command line is wrong (nothing ran)",
         "137:the job was ended at its time limit"})
 public final class SubCommand implements Callable<Integer> {
   @Option(names = "--mswk", description = "A master-worker job: the master may spawn workers while it runs."
@@ -82,14 +87,18 @@ public final class SubCommand implements Callable<Integer> {
   @Option(names = {"-N", "--name"}, paramLabel = "NAME", description = "Job name, as #PJM -N.")
   String name;
 
-  @Option(names = "-o", paramLabel = "FILE", description = "Standard output file, as #PJM -o (%j: the job id).")
+  @Option(names = "-o", paramLabel = "FILE", description = "Standard output file, as #PJM -o (%%j: the job id).")
   String stdoutFile;
 
-  @Option(names = "-e", paramLabel = "FILE", description = "Standard error file, as #PJM -e (%j: the job id).")
+  @Option(names = "-e", paramLabel = "FILE", description = "Standard error file, as #PJM -e (%%j: the job id).")
   String stderrFile;
 
   @Option(names = "-j", description = "Standard error into the standard output file, as #PJM -j.")
   boolean join;
+
+  @Option(names = "-X", description = "Accepted, as pjsub -X: on this machine the job gets the submitting"
+      + " environment anyway; on a container cluster pass variables with -x.")
+  boolean exportAll;
 
   @Parameters(index = "0", paramLabel = "SCRIPT", description = "The job script.")
   Path script;

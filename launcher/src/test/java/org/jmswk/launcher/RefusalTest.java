@@ -60,6 +60,23 @@ class RefusalTest {
   }
 
   @Test
+  void everyHelpTextFormatsCleanly() {
+    java.io.PrintStream stderr = System.err;
+    var warnings = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (List<String> words : commands(Jmswk.commandLine().getCommandSpec(), List.of())) {
+        picocli.CommandLine c = Jmswk.commandLine();
+        for (String w : words) c = c.getSubcommands().get(w);
+        assertTrue(c.getUsageMessage().contains("Usage: jmswk " + String.join(" ", words)), words.toString());
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8), "picocli's complaints about the help texts");
+  }
+
+  @Test
   void valuesOutOfRangeAndBadInputAreOneLine() {
     assertOneLineRefusal("cluster", "up", "--nodes", "0");
     assertOneLineRefusal("cluster", "up", "--nodes", "1000");

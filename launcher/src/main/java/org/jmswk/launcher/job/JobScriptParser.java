@@ -110,6 +110,9 @@ public final class JobScriptParser {
         case "--spath" -> {
           if (hasValue(words, i, opt)) warnings.add(where + ": --spath " + words.get(++i) + " is ignored (the statistics go to the job directory)");
         }
+        case "-m", "--mail-list" -> {
+          if (hasValue(words, i, opt)) warnings.add(where + ": " + opt + " " + words.get(++i) + " is ignored (jmswk sends no mail)");
+        }
         case "--norestart", "--restart" -> warnings.add(where + ": " + opt + " is ignored (jobs are not requeued here)");
         case "--step" -> set("step", true);
         case "--bulk" -> set("bulk", true);
@@ -119,7 +122,7 @@ public final class JobScriptParser {
           if (!commandLine) problem("--mswk goes on the submit command line (jmswk sub --mswk SCRIPT), not in a directive");
         }
         default -> problem("unknown #PJM option '" + opt + "'"
-            + " (known: -L, --mpi, -g, -N, -s, -S, -x, -o, -e, -j, --step, --bulk, --sparam, --interact)");
+            + " (known: -L, --mpi, -g, -N, -s, -S, -x, -o, -e, -j, -m, --step, --bulk, --sparam, --interact)");
       }
     }
   }

@@ -30,23 +30,48 @@ class SlurmAllocationTest {
     }
   }
 
-  @Test
-  void spawnJobRunsInsideAnAllocationWithItsTasksAsSlots() throws Exception {
+  private static void requireSlurm() {
     if (!slurmAnswers()) {
       if (System.getenv("JMSWK_REQUIRE_SLURM") != null) fail("JMSWK_REQUIRE_SLURM is set but Slurm does not answer (ci/slurm-setup)");
       assumeTrue(false, "no Slurm here: run ci/slurm-setup (or set JMSWK_REQUIRE_SLURM=1 to make this a failure)");
     }
-    Path script = Path.of("../examples/spawn/job.sh").toAbsolutePath().normalize();
-    List<String> cmd = new ArrayList<>(List.of("salloc", "-N1", "-n5", "--time=5",
+  }
+
+  /** {@code salloc -N1 -nTASKS jmswk sub --mswk -s SCRIPT ARGS}: its exit status and output. */
+  private record Run(int exitCode, String output) {}
+
+  private Run sallocSub(int tasks, Path script, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("salloc", "-N1", "-n" + tasks, "--time=5",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
         "-Djmswk.jobs.dir=" + jobs, "-cp", System.getProperty("java.class.path"), "org.jmswk.launcher.Jmswk",
-        "sub", "--mswk", "-s", script.toString(), "from-slurm"));
+        "sub", "--mswk", "-s", script.toString()));
+    cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     p.getOutputStream().close();
     byte[] bytes = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "salloc did not finish");
-    String out = new String(bytes, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), out);
+    return new Run(p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aPlainMpiexecStartsOneMasterAndTheJobExitsWithItsStatus() throws Exception {
+    requireSlurm();
+    Path script = java.nio.file.Files.write(jobs.resolve("status.sh"), List.of("#!/bin/bash", "#SBATCH -N 1", "#SBATCH -n 4",
+        "mpiexec sh -c 'echo \"static $OMPI_COMM_WORLD_RANK of $OMPI_COMM_WORLD_SIZE, universe $OMPI_UNIVERSE_SIZE\"'",
+        "mpiexec sh -c 'exit 3'"));
+    Run r = sallocSub(4, script);
+    assertEquals(3, r.exitCode(), r.output());
+    assertTrue(r.output().contains("static 0 of 1, universe 4"), r.output());
+    assertTrue(r.output().contains("EXIT CODE    : 3"), r.output());
+  }
+
+  @Test
+  void spawnJobRunsInsideAnAllocationWithItsTasksAsSlots() throws Exception {
+    requireSlurm();
+    Path script = Path.of("../examples/spawn/job.sh").toAbsolutePath().normalize();
+    Run r = sallocSub(5, script, "from-slurm");
+    String out = r.output();
+    assertEquals(0, r.exitCode(), out);
     assertTrue(out.contains("on slurm"), out);
     assertTrue(out.contains("master: on ") && out.contains("universe size 5: spawning 4 workers"), out);
     for (int rank = 0; rank < 4; rank++) assertTrue(out.contains("worker " + rank + "/4 on "), out);
