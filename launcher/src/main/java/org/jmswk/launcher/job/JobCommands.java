@@ -27,6 +27,8 @@ import java.util.Map;
 public final class JobCommands {
   /** How many processes a plain mpiexec of the job starts; unset: every slot. */
   public static final String PROCS_VARIABLE = "JMSWK_MPIEXEC_PROCS";
+  /** The mapping policy a plain mpiexec gets with that count; unset: Open MPI's (by slot). */
+  public static final String MAP_BY_VARIABLE = "JMSWK_MPIEXEC_MAP_BY";
   /** Per ended mpiexec whose static processes failed: {@code STATUS description}, one a line. */
   static final String STATUS_FILE = "mpiexec-status";
 
@@ -42,6 +44,9 @@ public final class JobCommands {
     env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
     int procs = spec.plainMpiexecProcs();
     if (procs > 0) env.put(PROCS_VARIABLE, Integer.toString(procs));
+    // as many static processes as nodes (the agent layout) is one per node, also when each
+    // node offers several slots
+    if (procs > 1 && procs == spec.nodes() && spec.slotsPerNode() > 1) env.put(MAP_BY_VARIABLE, "node");
   }
 
   private static void executable(Path file, String text) throws IOException {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Written by jmswk for this job (the job's bin/, first on its PATH): the job's mpiexec/mpirun.
 # 1. A plain mpiexec (no process count or host list of its own) starts the job's static
-#    processes: -n $JMSWK_MPIEXEC_PROCS is added, while the job's hostfile still offers every
+#    processes: -n $JMSWK_MPIEXEC_PROCS is added (with --map-by $JMSWK_MPIEXEC_MAP_BY when set:
+#    one per node when there are as many as nodes), while the job's hostfile still offers every
 #    slot to MPI_UNIVERSE_SIZE.
 # 2. Its exit status is what its static processes ended with (under Open MPI's recovery mode
 #    mpirun exits 0 even when they failed): each is run under a recorder that writes its
@@ -45,6 +46,7 @@ args=()
 in_options=1
 programs=0
 counted=0
+mapped=0
 program_name=""
 explicit=""
 while [ $# -gt 0 ]; do
@@ -63,6 +65,7 @@ while [ $# -gt 0 ]; do
       value_given=0
       case "$opt" in *=*) opt=${opt%%=*}; value_given=1 ;; esac
       [[ "$own_count" == *" $opt "* ]] && counted=1
+      [[ " map-by rank-by bynode byslot bycore " == *" $opt "* ]] && mapped=1
       [[ "$opt" == map-by && ( "$a" == *ppr* || "${1:-}" == *ppr* ) ]] && counted=1
       case "$opt" in n|np|c) if [ "$value_given" = 1 ]; then explicit=${a#*=}; else explicit=${1:-}; fi ;; esac
       args+=("$a")
@@ -89,6 +92,7 @@ expected=""
 if [ "$counted" = 0 ] && [ "$programs" = 1 ] && [ -n "${JMSWK_MPIEXEC_PROCS:-}" ]; then
   args=(-n "$JMSWK_MPIEXEC_PROCS" "${args[@]}")
   expected=$JMSWK_MPIEXEC_PROCS
+  [ -n "${JMSWK_MPIEXEC_MAP_BY:-}" ] && [ "$mapped" = 0 ] && args=(--map-by "$JMSWK_MPIEXEC_MAP_BY" "${args[@]}")
 fi
 
 server=""
