@@ -16,13 +16,18 @@ final class EndReason {
   /** Open MPI 4.1: "MPI_ABORT was invoked on rank R in communicator C" then "with errorcode N."; 5.x: "Errorcode: N". */
   private static final Pattern ABORT = Pattern.compile("MPI_ABORT was invoked on rank (\\d+) in communicator (\\S+)");
   private static final Pattern ERRORCODE = Pattern.compile("(?i)errorcode:?\\s+(-?\\d+)");
-  /** What the aborting process itself prints under {@link #ABORT_DELAY}: mpirun's message above can be lost. */
-  private static final Pattern DELAYING = Pattern.compile("\\] Delaying for \\d+ seconds before aborting");
+  /**
+   * What a process prints itself under {@link #ABORT_DELAY}, in MPI_Abort and also in Open MPI's
+   * crash handler (which first prints {@link #CRASHED}): mpirun's report above can be lost.
+   */
+  private static final Pattern DELAYING = Pattern.compile("\\[([^\\]:]+):0*(\\d+)\\] Delaying for \\d+ seconds before aborting");
+  private static final Pattern CRASHED = Pattern.compile("\\[([^\\]:]+):0*(\\d+)\\] \\*\\*\\* Process received signal \\*\\*\\*");
 
   /**
-   * Set for every job (a -x value wins): a process in MPI_Abort says so itself and waits 1 s
-   * before it exits, so that mpirun's report of the abort (rank, communicator, errorcode) is
-   * not lost, which it is in about one run of eight without it (Open MPI 4.1).
+   * Set for every job (a -x value wins): a process in MPI_Abort (or crashing in Open MPI's
+   * signal handler) says so itself, with its host and pid, and waits 1 s before it exits. mpirun
+   * itself fails to print its report of an abort (rank, communicator, errorcode) in some runs
+   * (Open MPI 4.1: "ORTE_ERROR_LOG: Out of resource in file .../show_help.c").
    */
   static final String ABORT_DELAY = "OMPI_MCA_opal_abort_delay";
 
@@ -40,7 +45,17 @@ final class EndReason {
         }
       }
     }
-    if (output.stream().anyMatch(l -> DELAYING.matcher(l).find())) return "MPI_Abort, errorcode " + exitCode;
+    java.util.Set<String> crashed = new java.util.HashSet<>();
+    for (String line : output) {
+      Matcher m = CRASHED.matcher(line);
+      if (m.find()) crashed.add(m.group(1) + ":" + m.group(2));
+    }
+    for (String line : output) {
+      Matcher m = DELAYING.matcher(line);
+      if (m.find() && !crashed.contains(m.group(1) + ":" + m.group(2))) {
+        return "MPI_Abort by pid " + m.group(2) + " on " + m.group(1) + ", errorcode " + exitCode;
+      }
+    }
     try {
       Path file = jobDir.resolve(JobCommands.STATUS_FILE);
       List<String> failed = Files.exists(file) ? Files.readAllLines(file) : List.of();
