@@ -92,7 +92,7 @@ final class NodeDomainStarter implements WorkerStarter {
   }
 
   @Override
-  public String start(int id, String masterPort) throws IOException {
+  public String start(int id, Map<String, String> properties) throws IOException {
     String node;
     synchronized (this) {
       node = choose(slots, nodeOf, excluded);
@@ -102,12 +102,14 @@ final class NodeDomainStarter implements WorkerStarter {
     LauncherEnvironment.withoutLauncherVariables().forEach((k, v) -> {
       if (FORWARDED_PREFIXES.stream().anyMatch(k::startsWith)) env.put(k, v);
     });
-    // The worker watches the master like a spawned child watches its parent: it exits when the
-    // master is lost, so a worker cut off with its node never lingers.
-    env.put("JMSWK_MSWK_PARENT", masterPort);
+    // A Mswk worker watches the master like a spawned child watches its parent: it exits when the
+    // master is lost, so a worker cut off with its node never lingers. (Executor workers watch
+    // their master over their own connection.)
+    String masterPort = properties.get(TaskWorker.MASTER_PORT_PROPERTY);
+    if (masterPort != null) env.put("JMSWK_MSWK_PARENT", masterPort);
     List<String> remote = new ArrayList<>(List.of("mpiexec", "--ompi-server", "file:" + serverUri, "-n", "1",
         JavaCommand.executable()));
-    remote.addAll(List.of(JavaCommand.arguments(workerMain, Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort), workerArgs)));
+    remote.addAll(List.of(JavaCommand.arguments(workerMain, properties, workerArgs)));
     List<String> command = new ArrayList<>(remoteShell());
     command.add(node);
     command.add(remoteCommand(Path.of("").toAbsolutePath().toString(), env, remote));
