@@ -419,7 +419,17 @@ public final class FarmExecutor implements AutoCloseable {
       Map<String, String> props = workerProperties(id);
       props.put(MPI_WORKER, "true");
       node = starter.start(id, props);
-      WorkerLink link = up.get(options.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      WorkerLink link = null;
+      long deadline = System.nanoTime() + options.startTimeout().toNanos();
+      while (link == null) {
+        if (closed) return false; // spawned as the executor closed: it connects, is refused, and exits
+        if (System.nanoTime() > deadline) throw new TimeoutException();
+        try {
+          link = up.get(100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException notYet) {
+          // look again
+        }
+      }
       link.node = node == null ? "" : node;
       emit("worker-started", link, -1, "");
       pump();
@@ -586,7 +596,16 @@ public final class FarmExecutor implements AutoCloseable {
     }
     for (WorkerLink l : links.values()) l.close();
     monitor.shutdownNow();
-    startThread.shutdownNow();
+    // A spawn in progress must end before MPI may be finalized (a child left inside MPI_Init
+    // would keep the job alive); queued starts see the executor closed and do nothing.
+    startThread.shutdown();
+    try {
+      if (!startThread.awaitTermination(options.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
+        System.err.println("jmswk executor: a worker start is still in progress at close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     closeQuietly(tcp);
     closeQuietly(unix);
     if (starter != null) starter.close();
