@@ -305,12 +305,8 @@ public final class FarmExecutor implements AutoCloseable {
               + " results for a task of " + t.size()));
           continue;
         }
-        for (int k = 0; k < t.size(); k++) {
-          RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-          if (gateFailure != null) t.fail(k, gateFailure);
-          else if (f != null) t.fail(k, f);
-          else t.deliver(k, r.outputs()[i][k]);
-        }
+        if (gateFailure != null) t.failAll(gateFailure);
+        else t.deliverAll(r.outputs()[i], r.failures()[i]);
         if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
       }
       maybeTerminated();

@@ -99,6 +99,12 @@ final class MapJob {
     }
 
     @Override
+    void deliverAll(byte[][] outputs, RuntimeException[] failures) {
+      for (int k = 0; k < count; k++) job.inputs[from + k] = null;
+      job.result.deliverRange(from, outputs, failures);
+    }
+
+    @Override
     void fail(int element, RuntimeException error) {
       job.inputs[from + element] = null;
       job.result.fail(from + element, error);

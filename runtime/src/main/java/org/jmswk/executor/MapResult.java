@@ -58,6 +58,35 @@ public final class MapResult<R> implements Iterable<R> {
     set(index, v == null ? NULL : v);
   }
 
+  /** A chunk's outcomes from {@code from} on, decoded outside the lock and published under it once. */
+  void deliverRange(int from, byte[][] outputs, RuntimeException[] failures) {
+    Object[] decoded = new Object[outputs.length];
+    for (int k = 0; k < outputs.length; k++) {
+      RuntimeException f = failures == null ? null : failures[k];
+      if (f != null) {
+        decoded[k] = new Failure(f);
+        continue;
+      }
+      try {
+        Object v = codec.decode(outputs[k]);
+        decoded[k] = v == null ? NULL : v;
+      } catch (RuntimeException e) {
+        decoded[k] = new Failure(e);
+      }
+    }
+    lock.lock();
+    try {
+      for (int k = 0; k < decoded.length; k++) {
+        if (values[from + k] != null) continue;
+        values[from + k] = decoded[k];
+        completionOrder[completed++] = from + k;
+      }
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   void fail(int index, RuntimeException error) {
     set(index, new Failure(error));
   }
@@ -93,6 +122,19 @@ public final class MapResult<R> implements Iterable<R> {
     }
   }
 
+  /** Waits for element {@code nth}; returns the end of the run of set elements from it. */
+  private int awaitPrefix(int nth) {
+    lock.lock();
+    try {
+      while (values[nth] == null) arrived.awaitUninterruptibly();
+      int end = nth + 1;
+      while (end < values.length && values[end] != null) end++;
+      return end;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private Object await(int nth, boolean inOrder) {
     lock.lock();
     try {
@@ -108,6 +150,8 @@ public final class MapResult<R> implements Iterable<R> {
   public Iterator<R> iterator() {
     return new Iterator<>() {
       int next;
+      /** Elements below this were seen set under the lock (slots never change once set). */
+      int known;
 
       public boolean hasNext() {
         return next < values.length;
@@ -115,7 +159,8 @@ public final class MapResult<R> implements Iterable<R> {
 
       public R next() {
         if (next >= values.length) throw new NoSuchElementException();
-        return value(await(next++, true));
+        if (next >= known) known = awaitPrefix(next);
+        return value(values[next++]);
       }
     };
   }

@@ -34,6 +34,15 @@ abstract class Task {
   /** Element {@code element} ended with {@code error}; called once per element, never under the lock. */
   abstract void fail(int element, RuntimeException error);
 
+  /** Every element's outcome at once: {@code failures} (may be null) wins over {@code outputs}. */
+  void deliverAll(byte[][] outputs, RuntimeException[] failures) {
+    for (int k = 0; k < size(); k++) {
+      RuntimeException f = failures == null ? null : failures[k];
+      if (f != null) fail(k, f);
+      else deliver(k, outputs[k]);
+    }
+  }
+
   final void failAll(RuntimeException error) {
     for (int k = 0; k < size(); k++) fail(k, error);
   }
