@@ -61,7 +61,7 @@ import org.jmswk.farm.WorkerStarter;
  */
 public final class FarmExecutor implements AutoCloseable {
   /** A worker as the master knows it. */
-  public record WorkerInfo(int id, long pid, String host, String node) {}
+  public record WorkerInfo(int id, long pid, String node, String host) {}
 
   /** JVM system properties that tell a worker where its master is. */
   static final String ENDPOINTS = "jmswk.executor.endpoints";
@@ -503,10 +503,16 @@ public final class FarmExecutor implements AutoCloseable {
         link == null ? "" : link.node, task, detail, System.currentTimeMillis()));
   }
 
+  /** Worker {@code id} as known now (null once it is gone). */
+  public WorkerInfo worker(int id) {
+    WorkerLink l = links.get(id);
+    return l == null ? null : new WorkerInfo(l.id, l.pid, l.node, l.host);
+  }
+
   /** The workers connected now. */
   public List<WorkerInfo> workers() {
     return links.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id))
-        .map(l -> new WorkerInfo(l.id, l.pid, l.host, l.node)).toList();
+        .map(l -> new WorkerInfo(l.id, l.pid, l.node, l.host)).toList();
   }
 
   /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
