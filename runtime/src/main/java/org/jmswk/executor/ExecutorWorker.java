@@ -63,6 +63,9 @@ public final class ExecutorWorker {
   private volatile long lastHeard = System.nanoTime();
   private volatile long lastWritten = System.nanoTime();
   private final Object writeLock = new Object();
+  /** One of many simulated workers in one JVM: virtual threads, and a lost master ends only this worker. */
+  private boolean simulated;
+  private volatile boolean ended;
 
   private ExecutorWorker(SocketChannel channel, DataInputStream in, Handshake.Peer peer) {
     this.channel = channel;
@@ -139,10 +142,22 @@ public final class ExecutorWorker {
     return new ExecutorWorker(ch, in, peer);
   }
 
+  /**
+   * A simulated worker for scale measurements: connects with {@code props} (see
+   * {@link FarmExecutor#workerProperties}) and serves with {@code handler} on virtual threads
+   * until stopped or its master is lost; returns the status {@link #serve} would exit with.
+   */
+  public static int simulate(Map<String, String> props, TaskHandler handler) throws IOException {
+    ExecutorWorker w = connect(props);
+    w.simulated = true;
+    return w.run(handler);
+  }
+
   /** Serves until STOP (returns 0) or until the master is lost (returns {@link #MASTER_LOST}). */
   int run(TaskHandler handler) {
-    Thread.ofPlatform().daemon().name("jmswk-worker-read").start(this::read);
-    Thread.ofPlatform().daemon().name("jmswk-worker-heartbeat").start(this::heartbeat);
+    Thread.Builder threads = simulated ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
+    threads.name("jmswk-worker-read").start(this::read);
+    threads.name("jmswk-worker-heartbeat").start(this::heartbeat);
     ByteArrayOutputStream batch = new ByteArrayOutputStream(1 << 16);
     DataOutputStream results = new DataOutputStream(batch);
     int count = 0;
@@ -155,7 +170,10 @@ public final class ExecutorWorker {
             flush(batch, count);
             count = 0;
           }
-          if (w == STOP) return channel.isOpen() ? 0 : MASTER_LOST;
+          if (w == STOP) {
+            ended = true;
+            return channel.isOpen() ? 0 : MASTER_LOST;
+          }
           continue;
         }
         long start = System.nanoTime();
@@ -249,7 +267,7 @@ public final class ExecutorWorker {
   }
 
   private void heartbeat() {
-    while (true) {
+    while (!ended) {
       try {
         Thread.sleep(Math.max(1, heartbeatNanos / 2_000_000));
       } catch (InterruptedException e) {
@@ -276,6 +294,16 @@ public final class ExecutorWorker {
 
   /** The master is gone: nothing this worker computes can be delivered any more. */
   private void masterLost(String why) {
+    if (simulated) {
+      ended = true;
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // ending anyway
+      }
+      queue.add(STOP);
+      return;
+    }
     System.err.println("worker: " + why + "; exiting");
     System.err.flush();
     Runtime.getRuntime().halt(MASTER_LOST);

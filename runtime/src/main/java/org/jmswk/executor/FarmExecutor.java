@@ -103,10 +103,14 @@ public final class FarmExecutor implements AutoCloseable {
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     byte[] s;
     Path file;
+    Map<String, String> env = System.getenv();
+    String jobDir = env.get("JMSWK_JOB_DIR");
+    boolean explicit = env.get("JMSWK_JOB_SECRET") != null || env.get("JMSWK_JOB_SECRET_FILE") != null;
     try {
-      s = JobSecret.load();
-      file = null;
-    } catch (IllegalStateException noJobSecret) {
+      // inside a job: the job's secret (its directory is shared with the nodes, as agents rely on)
+      s = jobDir != null && !jobDir.isBlank() ? JobSecret.loadOrCreate(env) : JobSecret.load();
+      file = !explicit && jobDir != null && !jobDir.isBlank() ? Path.of(jobDir, JobSecret.FILE_NAME) : null;
+    } catch (IllegalStateException | IOException noJobSecret) {
       // not inside a job with a secret: one for this executor only, readable by its owner
       file = privateDir.resolve("secret");
       byte[] random = new byte[32];

@@ -35,6 +35,9 @@ final class Scheduler {
     /** The connection this slot belongs to (the executor's, opaque here). */
     Object link;
 
+    /** In the scheduler's queue of workers with room. */
+    boolean hungry;
+
     Slot(int worker) {
       this.worker = worker;
     }
@@ -53,10 +56,12 @@ final class Scheduler {
   private final ArrayDeque<Task> ready = new ArrayDeque<>();
   private final ArrayDeque<MapJob> maps = new ArrayDeque<>();
   private final List<Slot> slots = new ArrayList<>();
+  /** Workers that may have room, in turn: dispatching never walks every worker. */
+  private final ArrayDeque<Slot> hungry = new ArrayDeque<>();
+  private long inFlight;
   private final int retries;
   private final int fixedPrefetch;
   private final long batchBytes;
-  private int roundRobin;
 
   Scheduler(int retries, int fixedPrefetch, long batchBytes) {
     if (retries < 0) throw new IllegalArgumentException("retries must be >= 0");
@@ -75,6 +80,14 @@ final class Scheduler {
 
   void add(Slot s) {
     slots.add(s);
+    feed(s);
+  }
+
+  private void feed(Slot s) {
+    if (!s.hungry && !s.lost) {
+      s.hungry = true;
+      hungry.addLast(s);
+    }
   }
 
   List<Slot> slots() {
@@ -89,10 +102,7 @@ final class Scheduler {
   }
 
   boolean idle() {
-    if (!ready.isEmpty()) return false;
-    for (MapJob m : maps) if (!m.exhausted()) return false;
-    for (Slot s : slots) if (!s.inFlight.isEmpty()) return false;
-    return true;
+    return inFlight == 0 && nothingToTake();
   }
 
   /** The next batch for {@code s} (possibly empty), already recorded as in flight there. */
@@ -108,6 +118,7 @@ final class Scheduler {
       t.owner = s;
       t.attempts++;
       s.inFlight.addLast(t);
+      inFlight++;
       s.dispatched++;
       batch.add(t);
       bytes += t.bytes() + Wire.TASK_HEADER;
@@ -115,23 +126,21 @@ final class Scheduler {
     return batch;
   }
 
-  /** Batches for every worker with room, round robin so that no worker is served first every time. */
+  /** Batches for every worker with room, in turn, so that no worker is served first every time. */
   List<Batch> dispatch() {
     List<Batch> out = new ArrayList<>();
-    int n = slots.size();
-    if (n == 0) return out;
-    boolean progress = true;
-    while (progress && !nothingToTake()) {
-      progress = false;
-      for (int i = 0; i < n; i++) {
-        Slot s = slots.get((roundRobin + i) % n);
-        List<Task> b = nextBatch(s);
-        if (!b.isEmpty()) {
-          out.add(new Batch(s, b));
-          progress = true;
-        }
+    while (!hungry.isEmpty() && !nothingToTake()) {
+      Slot s = hungry.pollFirst();
+      s.hungry = false;
+      if (s.lost) continue;
+      List<Task> b = nextBatch(s);
+      if (b.isEmpty()) {
+        if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s); // room, but nothing left to take
+        if (nothingToTake()) break;
+        continue;
       }
-      roundRobin = (roundRobin + 1) % n;
+      out.add(new Batch(s, b));
+      if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s);
     }
     return out;
   }
@@ -139,6 +148,7 @@ final class Scheduler {
   record Batch(Slot slot, List<Task> tasks) {}
 
   private boolean nothingToTake() {
+    while (!ready.isEmpty() && ready.peekFirst().abandoned()) ready.pollFirst(); // cancelled: nothing to wait for
     if (!ready.isEmpty()) return false;
     for (MapJob m : maps) if (!m.exhausted()) return false;
     return true;
@@ -161,9 +171,7 @@ final class Scheduler {
   }
 
   private int liveSlots() {
-    int n = 0;
-    for (Slot s : slots) if (!s.lost) n++;
-    return n;
+    return slots.size(); // lost ones are removed
   }
 
   /**
@@ -189,6 +197,8 @@ final class Scheduler {
     }
     if (found == null || found.owner != s) return null;
     found.owner = null;
+    inFlight--;
+    feed(s);
     s.nanosPerTask = s.nanosPerTask <= 0 ? nanos : 0.7 * s.nanosPerTask + 0.3 * nanos;
     if (found instanceof MapJob.Chunk c) c.job.observed(c.count, nanos);
     return found;
@@ -199,6 +209,7 @@ final class Scheduler {
     s.lost = true;
     slots.remove(s);
     List<Task> requeued = new ArrayList<>(s.inFlight);
+    inFlight -= requeued.size();
     s.inFlight.clear();
     Task crashed = requeued.isEmpty() ? null : requeued.getFirst();
     boolean limit = false;

@@ -46,6 +46,15 @@ public final class FarmBench implements Callable<Integer> {
       description = "Tiny tasks submitted one by one (default: ${DEFAULT-VALUE}; the executor runs 10x as many).")
   int submitTasks;
 
+  @Option(names = "--scale", description = {"Instead: the scale mode. The real master (this process) against",
+      "--simulated workers (virtual threads in one other JVM, loopback TCP): master CPU per dispatched",
+      "task at 10^3, 10^5 and 10^6 tasks, and master heap per queued task (10^6 queued, no worker).",
+      "Goals: CPU per task flat (10^6 vs 10^3 <= 1.2x), heap <= 200 bytes beyond the payload."})
+  boolean scale;
+
+  @Option(names = "--simulated", defaultValue = "10000", description = "Simulated workers for --scale (default: ${DEFAULT-VALUE}).")
+  int simulated;
+
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
@@ -58,6 +67,7 @@ public final class FarmBench implements Callable<Integer> {
       System.err.println("bench farm: --rounds must be >= 1, --tasks >= 1000, --submit-tasks >= 100");
       return 2;
     }
+    if (scale) return scale();
     if (!ensureMpi4py()) return 1;
     String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
     Path tmp = Files.createTempDirectory("jmswk-bench-farm-");
@@ -109,6 +119,42 @@ public final class FarmBench implements Callable<Integer> {
     }
     Files.deleteIfExists(tmp);
     return failed ? 1 : 0;
+  }
+
+  private int scale() throws IOException {
+    if (simulated < 1 || simulated > 100_000) {
+      System.err.println("bench farm: --simulated must be from 1 to 100000");
+      return 2;
+    }
+    Map<String, Object> figures;
+    try {
+      figures = FarmScale.run(simulated, List.of(1_000, 100_000, 1_000_000), 1_000_000);
+    } catch (Exception e) {
+      System.err.println("bench farm --scale: the measurement failed: " + e.getMessage());
+      return 1;
+    }
+    System.out.printf("task farm at scale: %d simulated workers (one JVM, loopback TCP), the real master%n", simulated);
+    System.out.printf("%10s %22s %14s%n", "tasks", "master CPU ns/task", "tasks/s");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> rows = (List<Map<String, Object>>) figures.get("rows");
+    for (Map<String, Object> r : rows) {
+      System.out.printf("%10d %22.0f %14.0f%n", (int) r.get("tasks"), (double) r.get("master_cpu_ns_per_task"),
+          (double) r.get("tasks_per_s"));
+    }
+    double flat = (double) rows.getLast().get("master_cpu_ns_per_task") / (double) rows.getFirst().get("master_cpu_ns_per_task");
+    double heap = (double) figures.get("heap_bytes_per_queued_task");
+    figures.put("cpu_ratio_last_over_first", flat);
+    System.out.printf("master heap per queued task: %.0f bytes beyond its 8-byte payload array (10^6 queued)%n", heap);
+    System.out.printf("goals: CPU per task 10^6 / 10^3 = %.2fx (<= 1.2x: %s), heap %.0f B (<= 200 B: %s)%n", flat,
+        met(flat <= 1.2), heap, met(heap <= 200));
+    if (json != null) {
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("benchmark", "farm-scale");
+      doc.putAll(figures);
+      Files.writeString(json, Json.write(doc));
+      System.out.println("wrote " + json);
+    }
+    return 0;
   }
 
   /** Debian's python3-mpi4py importable from /usr/bin/python3, installed with apt-get when it is not. */
