@@ -89,6 +89,11 @@ public record ExecutorOptions(int workers, Class<?> workerMain, String[] workerA
         liveness, startTimeout, transport, l);
   }
 
+  public ExecutorOptions withLiveness(Duration bound) {
+    return new ExecutorOptions(workers, workerMain, workerArgs, spawnInfo, retries, prefetch, batchBytes, maxTaskBytes,
+        bound, startTimeout, transport, listener);
+  }
+
   public ExecutorOptions withTransport(String t) {
     return new ExecutorOptions(workers, workerMain, workerArgs, spawnInfo, retries, prefetch, batchBytes, maxTaskBytes,
         liveness, startTimeout, t, listener);

@@ -147,8 +147,15 @@ public final class ExecutorWorker {
    * {@link FarmExecutor#workerProperties}) and serves with {@code handler} on virtual threads
    * until stopped or its master is lost; returns the status {@link #serve} would exit with.
    */
-  public static int simulate(Map<String, String> props, TaskHandler handler) throws IOException {
-    ExecutorWorker w = connect(props);
+  public static int simulate(Map<String, String> props, TaskHandler handler, java.util.concurrent.Semaphore connecting)
+      throws IOException, InterruptedException {
+    ExecutorWorker w;
+    connecting.acquire(); // thousands of handshakes at once would run past the handshake bound
+    try {
+      w = connect(props);
+    } finally {
+      connecting.release();
+    }
     w.simulated = true;
     return w.run(handler);
   }

@@ -27,15 +27,16 @@ public final class FarmSimulator {
       base.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     AtomicInteger failed = new AtomicInteger();
+    java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(64);
     List<Thread> workers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       Map<String, String> props = new HashMap<>(base);
       props.put("jmswk.executor.worker", Integer.toString(i));
       workers.add(Thread.ofVirtual().start(() -> {
         try {
-          ExecutorWorker.simulate(props, input -> input);
+          ExecutorWorker.simulate(props, input -> input, connecting);
         } catch (Exception e) {
-          if (failed.incrementAndGet() <= 3) System.err.println("simulated worker: " + e.getMessage());
+          if (failed.incrementAndGet() <= 3) System.err.println("simulated worker: " + e);
         }
       }));
     }
