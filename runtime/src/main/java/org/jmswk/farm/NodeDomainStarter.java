@@ -176,8 +176,12 @@ final class NodeDomainStarter implements WorkerStarter {
     }
   }
 
-  /** How long a probe of a node may take. */
-  private static final long PROBE_SECONDS = 10;
+  /**
+   * How long a probe of a node may take: a node that cannot run {@code true} over its remote
+   * shell within this counts as lost (short, so that a cut network restored seconds later
+   * still reads as the cut it was).
+   */
+  private static final long PROBE_SECONDS = 3;
 
   /** Runs {@code true} on the node through the remote shell, bounded: ANSWERED when it exits 0. */
   static NodeExclusion.Probe probe(String node) {
