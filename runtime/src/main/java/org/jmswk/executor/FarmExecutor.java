@@ -261,9 +261,13 @@ public final class FarmExecutor implements AutoCloseable {
   /** Hands every worker with room its next batch. */
   private void pump() {
     List<Scheduler.Batch> batches;
+    boolean orphaned;
     synchronized (scheduler) {
       batches = scheduler.dispatch();
+      orphaned = !scheduler.idle() && scheduler.slots().isEmpty();
     }
+    // work waits and no worker is left or coming (every earlier start failed): try again
+    if (orphaned && starter != null && !closed && links.isEmpty() && wantedStarts.get() == 0) replace();
     boolean events = listener.taskEvents();
     for (Scheduler.Batch b : batches) {
       WorkerLink link = (WorkerLink) b.slot().link;

@@ -22,6 +22,36 @@ class ExecutorLocalTest {
     return e;
   }
 
+  /** A map whose worker is SIGKILLed half-way: every element ends once, with the right value, on the survivor. */
+  @Test
+  void aMapSurvivesAKilledWorkerEachElementDeliveredOnce() throws Exception {
+    List<Process> procs = new ArrayList<>();
+    java.util.Map<Long, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    ExecutorListener counting = new ExecutorListener() {
+      @Override
+      public boolean wantsOutcomes() {
+        return true;
+      }
+
+      @Override
+      public void beforeDelivery(List<Outcome> outcomes) {
+        for (Outcome o : outcomes) seen.merge(o.elementId(), 1, Integer::sum);
+      }
+    };
+    try (FarmExecutor e = withWorkers(ExecutorOptions.external(2).withListener(counting), 2, procs)) {
+      List<String> inputs = new ArrayList<>();
+      for (int i = 0; i < 2000; i++) inputs.add("sleep:1:m" + i);
+      MapResult<String> r = e.map(inputs, Codec.UTF8, Codec.UTF8);
+      while (r.completed() < 300) Thread.sleep(5);
+      procs.getFirst().destroyForcibly();
+      List<String> out = r.toList();
+      for (int i = 0; i < inputs.size(); i++) assertEquals("M" + i, out.get(i));
+      assertEquals(inputs.size(), seen.size());
+      assertTrue(seen.values().stream().allMatch(n -> n == 1), "each element delivered once");
+      assertEquals(1, e.workers().size(), "the killed worker is gone");
+    }
+  }
+
   @Test
   void submitMapAndFailuresOverBothTransports() throws Exception {
     for (String transport : List.of("auto", "tcp")) {
