@@ -16,11 +16,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,12 +110,8 @@ public final class FarmExecutor implements AutoCloseable {
       file = !explicit && jobDir != null && !jobDir.isBlank() ? Path.of(jobDir, JobSecret.FILE_NAME) : null;
     } catch (IllegalStateException | IOException noJobSecret) {
       // not inside a job with a secret: one for this executor only, readable by its owner
-      file = privateDir.resolve("secret");
-      byte[] random = new byte[32];
-      new SecureRandom().nextBytes(random);
-      Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
-          PosixFilePermissions.fromString("rw-------"))), HexFormat.of().formatHex(random) + "\n");
-      s = JobSecret.read(file);
+      file = privateDir.resolve(JobSecret.FILE_NAME);
+      s = JobSecret.createIfAbsent(file);
     }
     this.secret = s;
     this.secretFile = file;
