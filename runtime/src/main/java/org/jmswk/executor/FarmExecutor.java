@@ -91,11 +91,11 @@ public final class FarmExecutor implements AutoCloseable {
   private volatile boolean shutdown;
   private volatile boolean closed;
 
-  private FarmExecutor(ExecutorOptions options) throws IOException {
+  private FarmExecutor(ExecutorOptions options, WorkerStarter starter) throws IOException {
     this.options = options;
     this.listener = options.listener();
     this.scheduler = new Scheduler(options.retries(), options.prefetch(), options.batchBytes());
-    this.starter = options.workerMain() == null ? null
+    this.starter = starter != null ? starter : options.workerMain() == null ? null
         : WorkerStarter.forJob(options.workerMain(), options.workerArgs(), options.spawnInfo());
     this.privateDir = Files.createTempDirectory("jmswk-executor-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -150,9 +150,17 @@ public final class FarmExecutor implements AutoCloseable {
    * Throws IllegalStateException when no worker could be started.
    */
   public static FarmExecutor start(ExecutorOptions options) {
+    return start(options, null);
+  }
+
+  /**
+   * As {@link #start(ExecutorOptions)}, with workers started by {@code starter} (e.g.
+   * {@link AgentWorkers}) instead of the job's default way.
+   */
+  public static FarmExecutor start(ExecutorOptions options, WorkerStarter starter) {
     FarmExecutor e;
     try {
-      e = new FarmExecutor(options);
+      e = new FarmExecutor(options, starter);
     } catch (IOException io) {
       throw new IllegalStateException("cannot open the executor's endpoints: " + io.getMessage(), io);
     }
@@ -160,7 +168,7 @@ public final class FarmExecutor implements AutoCloseable {
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
-    if (options.workerMain() != null) {
+    if (e.starter != null) {
       CompletableFuture<Boolean> first = e.startWorkers(options.workers());
       boolean any = first.join();
       if (!any) {
@@ -415,7 +423,7 @@ public final class FarmExecutor implements AutoCloseable {
     String node = null;
     try {
       Map<String, String> props = workerProperties(id);
-      props.put(MPI_WORKER, "true");
+      if (starter.startsMpiProcesses()) props.put(MPI_WORKER, "true");
       node = starter.start(id, props);
       WorkerLink link = null;
       long deadline = System.nanoTime() + options.startTimeout().toNanos();

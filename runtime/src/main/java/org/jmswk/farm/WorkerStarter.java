@@ -30,6 +30,11 @@ public interface WorkerStarter extends AutoCloseable {
   /** True when the worker's own launcher has ended while the worker was registered (its failure domain is broken). */
   boolean domainEnded(int id);
 
+  /** True when the workers are MPI processes (spawned, or by an mpiexec): they call MPI_Init. */
+  default boolean startsMpiProcesses() {
+    return true;
+  }
+
   /** Nodes excluded for the rest of the job, in the order they were lost. */
   java.util.List<String> excludedNodes();
 
