@@ -213,16 +213,16 @@ public final class FarmExecutor implements AutoCloseable {
 
   /** One future per element, in input order (each element its own task, batched on the wire). */
   public <T, R> List<CompletableFuture<R>> invokeAll(Collection<? extends T> tasks, Codec<T> in, Codec<R> out) {
-    List<CompletableFuture<R>> futures = new ArrayList<>(tasks.size());
-    List<SingleTask<R>> all = new ArrayList<>(tasks.size());
-    for (T t : tasks) {
-      CompletableFuture<R> f = new CompletableFuture<>();
-      all.add(new SingleTask<>(0, checked(in.encode(t)), out, f));
-      futures.add(f);
-    }
+    List<byte[]> inputs = new ArrayList<>(tasks.size());
+    for (T t : tasks) inputs.add(checked(in.encode(t))); // encoded before any is queued: all or none
+    List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
     synchronized (scheduler) {
       refuseIfShutdown();
-      for (SingleTask<R> t : all) scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
+      for (byte[] b : inputs) {
+        CompletableFuture<R> f = new CompletableFuture<>();
+        scheduler.enqueue(new SingleTask<>(nextTaskId++, b, out, f));
+        futures.add(f);
+      }
     }
     pump();
     return futures;
