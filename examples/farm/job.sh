@@ -1,5 +1,5 @@
 #!/bin/bash
-# A failure-tolerant parameter sweep (TaskFarm over Mswk exchanges): one master, 4 workers.
+# A failure-tolerant parameter sweep (FarmExecutor: futures over its own transport): one master, 4 workers.
 #PJM -L "node=5"
 #PJM --mpi "proc=1"
 #PJM -L "elapse=10:00"

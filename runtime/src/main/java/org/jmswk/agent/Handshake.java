@@ -1,5 +1,6 @@
 package org.jmswk.agent;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,6 +38,8 @@ public final class Handshake {
   public static final String ROLE_AGENT = "agent";
   /** Role of a {@code jmswk aexe} client connecting to a serving agent. */
   public static final String ROLE_AEXE = "aexe";
+  /** Role of a task-farm executor worker connecting to its master ({@code org.jmswk.executor}). */
+  public static final String ROLE_FARM_WORKER = "farm-worker";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the server learned of the client, or the client of the server. */
@@ -47,11 +50,20 @@ public final class Handshake {
   /** Server side: challenges the client; returns it on success, throws (after sending DENIED) on failure. */
   public static Peer serve(Socket socket, byte[] secret, String role, AgentSettings settings, Map<String, String> info)
       throws IOException {
-    ScheduledFuture<?> guard = closeAfter(socket, settings.handshake());
+    socket.setSoTimeout((int) settings.handshake().toMillis());
+    Peer peer = serve(socket.getInputStream(), socket.getOutputStream(), socket, secret, role, settings, info);
+    socket.setSoTimeout(0);
+    return peer;
+  }
+
+  /**
+   * Server side over any byte stream (a socket channel, Unix domain ones included): {@code closer}
+   * is closed when the handshake bound runs out, which ends a blocked read.
+   */
+  public static Peer serve(InputStream in, OutputStream out, Closeable closer, byte[] secret, String role,
+                           AgentSettings settings, Map<String, String> info) throws IOException {
+    ScheduledFuture<?> guard = closeAfter(closer, settings.handshake());
     try {
-      InputStream in = socket.getInputStream();
-      OutputStream out = socket.getOutputStream();
-      socket.setSoTimeout((int) settings.handshake().toMillis());
       byte[] ns = nonce();
       FrameIO.write(out, Message.of(Message.Type.HELLO, "proto", PROTOCOL, "role", role, "nonce", ns),
           AgentSettings.HANDSHAKE_MAX_FRAME);
@@ -66,7 +78,6 @@ public final class Handshake {
       FrameIO.write(out, Message.of(Message.Type.WELCOME, "mac", mac(secret, "server", role, nc, ns),
           "heartbeat_ms", settings.heartbeat().toMillis(), "dead_ms", settings.deadAfter().toMillis(), "info", info),
           AgentSettings.HANDSHAKE_MAX_FRAME);
-      socket.setSoTimeout(0);
       return new Peer(auth.map("info"), settings.heartbeat(), settings.deadAfter());
     } finally {
       guard.cancel(false);
@@ -76,11 +87,17 @@ public final class Handshake {
   /** Client side: answers the challenge and checks the server's proof; returns the server's settings. */
   public static Peer connect(Socket socket, byte[] secret, String role, AgentSettings settings, Map<String, String> info)
       throws IOException {
-    ScheduledFuture<?> guard = closeAfter(socket, settings.handshake());
+    socket.setSoTimeout((int) settings.handshake().toMillis());
+    Peer peer = connect(socket.getInputStream(), socket.getOutputStream(), socket, secret, role, settings, info);
+    socket.setSoTimeout(0);
+    return peer;
+  }
+
+  /** Client side over any byte stream; {@code closer} is closed when the handshake bound runs out. */
+  public static Peer connect(InputStream in, OutputStream out, Closeable closer, byte[] secret, String role,
+                             AgentSettings settings, Map<String, String> info) throws IOException {
+    ScheduledFuture<?> guard = closeAfter(closer, settings.handshake());
     try {
-      InputStream in = socket.getInputStream();
-      OutputStream out = socket.getOutputStream();
-      socket.setSoTimeout((int) settings.handshake().toMillis());
       Message hello = FrameIO.read(in, AgentSettings.HANDSHAKE_MAX_FRAME);
       if (hello.type() != Message.Type.HELLO) throw new ProtocolException("expected HELLO, got " + hello.type());
       if (!PROTOCOL.equals(hello.string("proto"))) throw new ProtocolException("peer speaks " + hello.string("proto") + ", not " + PROTOCOL);
@@ -101,7 +118,6 @@ public final class Handshake {
       if (heartbeat < 10 || dead < 2 * heartbeat || dead > 3_600_000) {
         throw new ProtocolException("peer sent unusable liveness settings: heartbeat " + heartbeat + " ms, dead after " + dead + " ms");
       }
-      socket.setSoTimeout(0);
       return new Peer(answer.map("info"), Duration.ofMillis(heartbeat), Duration.ofMillis(dead));
     } finally {
       guard.cancel(false);
@@ -143,7 +159,7 @@ public final class Handshake {
     return n;
   }
 
-  private static ScheduledFuture<?> closeAfter(Socket socket, Duration bound) {
+  private static ScheduledFuture<?> closeAfter(Closeable socket, Duration bound) {
     return Timers.SCHEDULER.schedule(() -> {
       try {
         socket.close();

@@ -92,7 +92,7 @@ final class NodeDomainStarter implements WorkerStarter {
   }
 
   @Override
-  public String start(int id, String masterPort) throws IOException {
+  public String start(int id, Map<String, String> properties) throws IOException {
     String node;
     synchronized (this) {
       node = choose(slots, nodeOf, excluded);
@@ -102,12 +102,14 @@ final class NodeDomainStarter implements WorkerStarter {
     LauncherEnvironment.withoutLauncherVariables().forEach((k, v) -> {
       if (FORWARDED_PREFIXES.stream().anyMatch(k::startsWith)) env.put(k, v);
     });
-    // The worker watches the master like a spawned child watches its parent: it exits when the
-    // master is lost, so a worker cut off with its node never lingers.
-    env.put("JMSWK_MSWK_PARENT", masterPort);
+    // A Mswk worker watches the master like a spawned child watches its parent: it exits when the
+    // master is lost, so a worker cut off with its node never lingers. (Executor workers watch
+    // their master over their own connection.)
+    String masterPort = properties.get(TaskWorker.MASTER_PORT_PROPERTY);
+    if (masterPort != null) env.put("JMSWK_MSWK_PARENT", masterPort);
     List<String> remote = new ArrayList<>(List.of("mpiexec", "--ompi-server", "file:" + serverUri, "-n", "1",
         JavaCommand.executable()));
-    remote.addAll(List.of(JavaCommand.arguments(workerMain, Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort), workerArgs)));
+    remote.addAll(List.of(JavaCommand.arguments(workerMain, properties, workerArgs)));
     List<String> command = new ArrayList<>(remoteShell());
     command.add(node);
     command.add(remoteCommand(Path.of("").toAbsolutePath().toString(), env, remote));
@@ -146,25 +148,67 @@ final class NodeDomainStarter implements WorkerStarter {
   }
 
   /**
-   * A worker is gone. Its node is excluded when it stopped answering (lost, cut off) or the
-   * worker's launcher was killed under it (the node's MPI daemon for this worker); a worker
-   * process that merely died leaves a healthy node in use (its replacement may go there).
+   * A worker is gone. Its node is excluded only on node-level evidence ({@link NodeExclusion}):
+   * when the worker fell silent ({@code unreachable}) or its launcher ended, the node is probed
+   * and excluded if the probe fails; a worker process that merely ended, on a node that still
+   * answers, leaves the node in use (its replacement may go there).
    */
   @Override
-  public synchronized void lost(int id, String node, boolean unreachable) {
-    boolean launcherKilled = !unreachable && launcherKilled(launchers.get(id));
-    end(id);
-    if (unreachable || launcherKilled) exclude(node);
+  public void lost(int id, String node, boolean unreachable) {
+    Process launcher;
+    synchronized (this) {
+      launcher = launchers.get(id);
+      end(id);
+    }
+    NodeExclusion.Loss loss = unreachable ? NodeExclusion.Loss.SILENT
+        : launcherEnded(launcher) ? NodeExclusion.Loss.LAUNCHER_ENDED : NodeExclusion.Loss.PROCESS_ENDED;
+    decide(node, loss);
+  }
+
+  /** Probes the node when the loss calls for it and excludes it when the probe fails. */
+  private void decide(String node, NodeExclusion.Loss loss) {
+    if (node == null || node.isEmpty()) return;
+    NodeExclusion.Probe probe = NodeExclusion.needsProbe(loss) ? probe(node) : NodeExclusion.Probe.NOT_RUN;
+    if (NodeExclusion.exclude(loss, probe)) {
+      synchronized (this) {
+        exclude(node);
+      }
+    }
   }
 
   /**
-   * True when the worker's remote shell ended with 255: ssh's status when the remote command
-   * (the worker's mpiexec) was killed by a signal or the connection broke. An mpiexec that ends
-   * because its worker died returns the worker's status instead (137 for SIGKILL). Waits up to
-   * 2 s for it to end: a worker whose launcher was killed notices and exits by itself (TaskWorker),
-   * and the master may learn of that exit before the remote shell has reported.
+   * How long a probe of a node may take: a node that cannot run {@code true} over its remote
+   * shell within this counts as lost (short, so that a cut network restored seconds later
+   * still reads as the cut it was).
    */
-  private static boolean launcherKilled(Process launcher) {
+  private static final long PROBE_SECONDS = 3;
+
+  /** Runs {@code true} on the node through the remote shell, bounded: ANSWERED when it exits 0. */
+  static NodeExclusion.Probe probe(String node) {
+    List<String> command = new ArrayList<>(remoteShell());
+    command.add(node);
+    command.add("true");
+    try {
+      Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return NodeExclusion.Probe.FAILED;
+      }
+      return p.exitValue() == 0 ? NodeExclusion.Probe.ANSWERED : NodeExclusion.Probe.FAILED;
+    } catch (IOException e) {
+      return NodeExclusion.Probe.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return NodeExclusion.Probe.NOT_RUN;
+    }
+  }
+
+  /**
+   * True when the worker's remote shell has ended (waiting up to 2 s: a worker whose launcher
+   * was killed notices and exits by itself, and the master may learn of that exit first).
+   */
+  private static boolean launcherEnded(Process launcher) {
     if (launcher == null) return false;
     try {
       return launcher.waitFor(2, TimeUnit.SECONDS) && launcher.exitValue() == 255;
@@ -174,11 +218,13 @@ final class NodeDomainStarter implements WorkerStarter {
     }
   }
 
-  /** A node that cannot start a worker within the bound is treated as lost. */
+  /** A worker that did not come up (killed while starting, or a node that cannot start one): its node is probed. */
   @Override
-  public synchronized void startFailed(int id, String node) {
-    end(id);
-    exclude(node);
+  public void startFailed(int id, String node) {
+    synchronized (this) {
+      end(id);
+    }
+    decide(node, NodeExclusion.Loss.START_FAILED);
   }
 
   /** Never chosen again; also listed in {@code $JMSWK_JOB_DIR/failed-nodes} for the job's statistics. */

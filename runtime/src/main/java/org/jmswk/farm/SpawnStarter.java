@@ -20,11 +20,11 @@ final class SpawnStarter implements WorkerStarter {
   }
 
   @Override
-  public String start(int id, String masterPort) {
-    // The port travels on the command line, and the spawn intercommunicator is freed at once:
+  public String start(int id, Map<String, String> properties) {
+    // The master's address travels on the command line, and the spawn intercommunicator is freed at once:
     // sending on it or disconnecting it would hang if the child died while starting.
     SpawnResult s = MPI.COMM_SELF.spawn(JavaCommand.executable(),
-        JavaCommand.arguments(workerMain, Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort), workerArgs),
+        JavaCommand.arguments(workerMain, properties, workerArgs),
         1, spawnInfo, 0);
     s.intercomm().free();
     if (s.started() != 1) throw new IllegalStateException("spawn reported error code " + s.errorCodes()[0]);

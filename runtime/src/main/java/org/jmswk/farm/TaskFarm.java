@@ -241,7 +241,7 @@ public final class TaskFarm implements AutoCloseable {
     String node = null;
     try (Info registration = Info.create()) {
       if (registrationTimeoutMs > 0) registration.set("jmswk_timeout_ms", Long.toString(registrationTimeoutMs));
-      node = starter.start(id, masterPort);
+      node = starter.start(id, java.util.Map.of(TaskWorker.MASTER_PORT_PROPERTY, masterPort));
       Comm c = Mswk.accept(masterPort, registration, 0, MPI.COMM_SELF);
       String[] hello = Protocol.text(Protocol.recv(c).body()).split("\n");
       Mswk.disconnect(c);

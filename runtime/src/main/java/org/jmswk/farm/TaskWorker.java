@@ -45,7 +45,7 @@ public final class TaskWorker {
    * MPI job: it exits (status 71) instead of lingering as an orphan on a node its master no
    * longer uses. Open MPI does not end the process itself when its daemon dies by SIGKILL.
    */
-  private static void exitWithLauncher() {
+  public static void exitWithLauncher() {
     ProcessHandle launcher = ProcessHandle.current().parent().filter(p -> p.pid() > 1).orElse(null);
     if (launcher == null) return;
     Thread watch = new Thread(() -> {

@@ -4,15 +4,18 @@ import java.nio.file.Path;
 import org.jmswk.mpi.Info;
 
 /**
- * How a {@link TaskFarm} starts one worker process that runs {@link TaskWorker} with the
- * master's port. Two ways: {@link SpawnStarter} (MPI_Comm_spawn: the worker joins the master's
+ * How a {@link TaskFarm} or an {@link org.jmswk.executor.FarmExecutor} starts one worker process:
+ * a Java main class with system properties that tell it where its master is. Two ways: {@link SpawnStarter} (MPI_Comm_spawn: the worker joins the master's
  * MPI job, so a lost node ends the job on Open MPI) and {@link NodeDomainStarter} (an mpiexec
  * per worker on a chosen node, joined through an ompi-server: a lost node takes only its own
  * workers down).
  */
-interface WorkerStarter extends AutoCloseable {
-  /** Starts worker {@code id}; returns the node it was placed on ("" when MPI decides). */
-  String start(int id, String masterPort) throws Exception;
+public interface WorkerStarter extends AutoCloseable {
+  /**
+   * Starts worker {@code id} with the JVM system properties {@code properties} (how to reach the
+   * master); returns the node it was placed on ("" when MPI decides).
+   */
+  String start(int id, java.util.Map<String, String> properties) throws Exception;
 
   /**
    * Worker {@code id} on {@code node} is gone. {@code unreachable}: its host stopped answering
@@ -27,6 +30,11 @@ interface WorkerStarter extends AutoCloseable {
   /** True when the worker's own launcher has ended while the worker was registered (its failure domain is broken). */
   boolean domainEnded(int id);
 
+  /** True when the workers are MPI processes (spawned, or by an mpiexec): they call MPI_Init. */
+  default boolean startsMpiProcesses() {
+    return true;
+  }
+
   /** Nodes excluded for the rest of the job, in the order they were lost. */
   java.util.List<String> excludedNodes();
 
@@ -37,7 +45,7 @@ interface WorkerStarter extends AutoCloseable {
    * {@link NodeDomainStarter} when {@code JMSWK_OMPI_SERVER} names an ompi-server URI file and
    * the job's hostfile lists nodes besides this one; else {@link SpawnStarter}.
    */
-  static WorkerStarter forJob(Class<?> workerMain, String[] workerArgs, Info spawnInfo) {
+  public static WorkerStarter forJob(Class<?> workerMain, String[] workerArgs, Info spawnInfo) {
     String server = System.getenv("JMSWK_OMPI_SERVER");
     String jobDir = System.getenv("JMSWK_JOB_DIR");
     if (server != null && !server.isBlank() && jobDir != null) {

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import org.jmswk.testkit.MpiRun;
 
 /** Starts {@link AgentMain} processes for tests and ends them all, bounded. */
-final class AgentProcesses implements AutoCloseable {
+public final class AgentProcesses implements AutoCloseable {
   private final List<Process> started = new ArrayList<>();
   private final Path logDir;
 
-  AgentProcesses() throws IOException {
+  public AgentProcesses() throws IOException {
     logDir = Files.createTempDirectory("agents-");
   }
 
@@ -27,7 +27,7 @@ final class AgentProcesses implements AutoCloseable {
     return cmd;
   }
 
-  Process start(int port, String node, Map<String, String> env) throws IOException {
+  public Process start(int port, String node, Map<String, String> env) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(java(AgentMain.class, "127.0.0.1", Integer.toString(port), node))
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(logDir.resolve(node + ".out").toFile())

@@ -1,17 +1,24 @@
 package org.jmswk.examples.farm;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.jmswk.farm.TaskFarm;
-import org.jmswk.farm.TaskResult;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import org.jmswk.executor.Codec;
+import org.jmswk.executor.ExecutorEvent;
+import org.jmswk.executor.ExecutorListener;
+import org.jmswk.executor.ExecutorOptions;
+import org.jmswk.executor.FarmExecutor;
 import org.jmswk.mpi.MPI;
-import org.jmswk.mpi.Mswk;
 
 /**
- * A parameter sweep as a failure-tolerant task farm; {@link SweepWorker} is its mirror. The
- * master spawns MPI_UNIVERSE_SIZE - 1 Java workers and hands each a parameter; a worker that
- * dies costs its task one attempt, a replacement is spawned and the sweep goes on.
+ * A parameter sweep as a failure-tolerant task farm on {@link FarmExecutor}; {@link SweepWorker}
+ * is its mirror. The master starts MPI_UNIVERSE_SIZE - 1 Java workers (spawned, or in a
+ * multi-node job one failure domain each) and submits every point (one future each: the points
+ * are long tasks); a worker that dies costs its point one attempt, a replacement is started and
+ * the sweep goes on.
  *
  * <p>Usage: {@code mpiexec -n 1 java ... SweepMaster [POINTS]} (jmswk sub sets the slots and
  * the failure-isolation settings).
@@ -22,29 +29,48 @@ public final class SweepMaster {
   public static void main(String[] args) {
     int points = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     MPI.init();
-    Mswk.start();
     int workers = Math.max(1, MPI.universeSize().orElse(2) - 1);
-    List<byte[]> tasks = new ArrayList<>();
-    for (int i = 0; i < points; i++) tasks.add(Double.toString(i / (double) points).getBytes(StandardCharsets.UTF_8));
+    List<Double> xs = new ArrayList<>();
+    for (int i = 0; i < points; i++) xs.add(i / (double) points);
     int ok = 0;
-    try (TaskFarm farm = TaskFarm.start(SweepWorker.class, new String[0], workers, null, 3,
-        e -> { if (!e.kind().equals("task-done")) System.out.println("master: " + e.kind() + " " + e.worker() + " " + e.detail()); })) {
-      for (TaskResult r : farm.run(tasks)) {
-        String x = new String(tasks.get(r.task()), StandardCharsets.UTF_8);
-        if (r.ok()) {
+    FarmExecutor[] self = new FarmExecutor[1];
+    Map<Long, Integer> reruns = new ConcurrentHashMap<>();
+    ExecutorListener log = new ExecutorListener() {
+      @Override
+      public void event(ExecutorEvent e) {
+        if (e.kind().equals("task-retried")) reruns.merge(e.task(), 1, Integer::sum);
+        String who = e.worker() < 0 ? "null" : describe(self[0], e);
+        System.out.println("master: " + e.kind() + " " + who + " " + e.detail());
+      }
+    };
+    try (FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers).withListener(log))) {
+      self[0] = farm;
+      // the first submission: the points' task ids are 0..points-1
+      List<CompletableFuture<String>> values = farm.invokeAll(xs, SweepWorker.DOUBLE, Codec.UTF8);
+      for (int i = 0; i < points; i++) {
+        int attempts = 1 + reruns.getOrDefault((long) i, 0);
+        try {
+          System.out.printf("x=%s f(x)=%s attempts=%d%n", xs.get(i), values.get(i).get(), attempts);
           ok++;
-          System.out.printf("x=%s f(x)=%s attempts=%d%n", x, new String(r.output(), StandardCharsets.UTF_8), r.attempts());
-        } else {
-          System.out.printf("x=%s FAILED after %d attempts: %s%n", x, r.attempts(), r.failure());
+        } catch (ExecutionException failed) {
+          System.out.printf("x=%s FAILED after %d attempts: %s%n", xs.get(i), attempts, failed.getCause().getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
         }
       }
     }
     System.out.printf("master: %d of %d points done%n", ok, points);
     int status = ok == points ? 0 : 1;
-    // the results are out: should Open MPI hang in shutdown (a worker lost mid-connect), end with the sweep's status
+    // the results are out: should Open MPI hang in shutdown, end with the sweep's status
     MPI.statusIfShutdownStuck(status);
-    Mswk.stop();
     MPI.finish();
     System.exit(status);
+  }
+
+  /** "WorkerInfo[id=.., pid=.., node=.., host=..]" as the farm has always logged it. */
+  private static String describe(FarmExecutor farm, ExecutorEvent e) {
+    FarmExecutor.WorkerInfo w = farm == null ? null : farm.worker(e.worker());
+    return w != null ? w.toString() : new FarmExecutor.WorkerInfo(e.worker(), -1, e.node(), e.host()).toString();
   }
 }

@@ -1,30 +1,35 @@
 package org.jmswk.examples.farm;
 
 import java.nio.charset.StandardCharsets;
-import org.jmswk.farm.TaskWorker;
+import org.jmswk.executor.Codec;
+import org.jmswk.executor.ExecutorWorker;
 
 /** The worker of the sweep: evaluates f(x) = integral of sin(x t) for t in [0, 1], numerically. */
 public final class SweepWorker {
   private SweepWorker() {}
 
+  /** A point x as text, the same codec on both sides. */
+  static final Codec<Double> DOUBLE = new Codec<>() {
+    public byte[] encode(Double value) {
+      return Double.toString(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Double decode(byte[] bytes) {
+      return Double.parseDouble(new String(bytes, StandardCharsets.UTF_8));
+    }
+  };
+
   public static void main(String[] args) {
     // JMSWK_TASK_SECONDS: make every task last at least that long (to watch failures mid-job).
     double pace = Double.parseDouble(System.getenv().getOrDefault("JMSWK_TASK_SECONDS", "0"));
-    TaskWorker.serve(input -> {
+    ExecutorWorker.serve(input -> {
       long until = System.nanoTime() + (long) (pace * 1e9);
-      double x = Double.parseDouble(new String(input, StandardCharsets.UTF_8));
+      double x = DOUBLE.decode(input);
       int n = 2_000_000;
       double sum = 0;
       for (int i = 0; i < n; i++) sum += Math.sin(x * (i + 0.5) / n);
-      while (System.nanoTime() < until) {
-        try {
-          Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      return String.format("%.9f", sum / n).getBytes(StandardCharsets.UTF_8);
+      while (System.nanoTime() < until) Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+      return Codec.UTF8.encode(String.format("%.9f", sum / n));
     });
   }
 }

@@ -26,16 +26,19 @@ class FarmJobTest {
     Path dir = JobRunner.newJobDir();
     List<String> lines = new ArrayList<>();
     CompletableFuture<Void> killer = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicLong victim = new java.util.concurrent.atomic.AtomicLong();
     JobRunner.Outcome o = JobRunner.run(spec, Launch.local(spec, dir.resolve("hostfile")), script, List.of("400"), dir,
         line -> {
           synchronized (lines) {
             lines.add(line);
           }
-          // once every worker is up, SIGKILL one of them
-          if (line.contains("worker-started") && line.contains("id=3") && !killer.isDone()) {
+          // once every worker is up and points are coming back (so it holds work), SIGKILL one of them
+          if (line.contains("worker-started") && line.contains("id=3")) {
+            victim.set(Long.parseLong(line.replaceAll(".*pid=(\\d+).*", "$1")));
+          }
+          if (line.startsWith("x=") && victim.get() > 0 && !killer.isDone()) {
             killer.complete(null);
-            long pid = Long.parseLong(line.replaceAll(".*pid=(\\d+).*", "$1"));
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(victim.get()).ifPresent(ProcessHandle::destroyForcibly);
           }
         });
     String out = String.join("\n", lines);

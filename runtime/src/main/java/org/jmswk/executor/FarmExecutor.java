@@ -1,0 +1,668 @@
+package org.jmswk.executor;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jmswk.agent.AgentSettings;
+import org.jmswk.agent.Handshake;
+import org.jmswk.agent.JobSecret;
+import org.jmswk.farm.WorkerStarter;
+
+/**
+ * A task farm in the idiom of {@code java.util.concurrent}: {@link #submit} returns a future,
+ * {@link #map} runs a collection in adaptive chunks, {@link #invokeAll} gives a future per
+ * element; {@link ExecutorWorker} is its mirror on the workers. Thread-safe: tasks may be
+ * submitted from any thread while others run.
+ *
+ * <p>Workers are started once and kept (spawned with MPI_Comm_spawn, or in a multi-node job one
+ * failure domain each, see {@link WorkerStarter#forJob}). Each connects back to the master over a
+ * socket of its own (a Unix domain socket on the master's host, TCP otherwise), authenticated
+ * with the job secret; after that no MPI call is made for tasks. Tasks travel in batches, several
+ * in flight per worker (see {@link Scheduler}), heartbeats go both ways, and every wait is bounded
+ * by the liveness verdict ({@code JMSWK_MSWK_TIMEOUT_MS}): a worker silent that long, or whose
+ * connection ends, is lost.
+ *
+ * <p>Failure semantics: a task that threw on its worker completes with a
+ * {@link RemoteTaskException} and is not run again. A task whose worker died while running it
+ * is re-run on another worker up to {@code retries} times (default 3); one more death fails it
+ * with {@link TaskLostException} (its crash limit), so a task that kills every worker does not
+ * eat the pool. Tasks a lost worker held but had not started go back to the queue uncharged. A
+ * lost worker is replaced. A result is delivered exactly once: answers from a worker already
+ * given up for dead (paused, cut off, then back) are ignored.
+ */
+public final class FarmExecutor implements AutoCloseable {
+  /** A worker as the master knows it. */
+  public record WorkerInfo(int id, long pid, String node, String host) {}
+
+  /** JVM system properties that tell a worker where its master is. */
+  static final String ENDPOINTS = "jmswk.executor.endpoints";
+  static final String SECRET_FILE = "jmswk.executor.secret";
+  static final String WORKER_ID = "jmswk.executor.worker";
+  static final String MASTER_HOST = "jmswk.executor.host";
+  static final String MPI_WORKER = "jmswk.executor.mpi";
+
+  private final ExecutorOptions options;
+  private final ExecutorListener listener;
+  private final Scheduler scheduler;
+  private final WorkerStarter starter;
+  private final byte[] secret;
+  private final Path privateDir;
+  private final Path secretFile;
+  private final ServerSocketChannel tcp;
+  private final ServerSocketChannel unix;
+  private final String endpoints;
+  private final String masterHost;
+  private final AgentSettings settings;
+  private final int maxFrame;
+  private final Map<Integer, CompletableFuture<WorkerLink>> starting = new ConcurrentHashMap<>();
+  private final Map<Integer, WorkerLink> links = new ConcurrentHashMap<>();
+  private final ExecutorService startThread;
+  private final ScheduledExecutorService monitor;
+  private final AtomicInteger nextWorker = new AtomicInteger();
+  private final AtomicInteger wantedStarts = new AtomicInteger();
+  private long nextTaskId;
+  private volatile boolean shutdown;
+  private volatile boolean closed;
+
+  private FarmExecutor(ExecutorOptions options, WorkerStarter starter) throws IOException {
+    this.options = options;
+    this.listener = options.listener();
+    this.scheduler = new Scheduler(options.retries(), options.prefetch(), options.batchBytes());
+    this.starter = starter != null ? starter : options.workerMain() == null ? null
+        : WorkerStarter.forJob(options.workerMain(), options.workerArgs(), options.spawnInfo());
+    this.privateDir = Files.createTempDirectory("jmswk-executor-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    byte[] s;
+    Path file;
+    Map<String, String> env = System.getenv();
+    String jobDir = env.get("JMSWK_JOB_DIR");
+    boolean explicit = env.get("JMSWK_JOB_SECRET") != null || env.get("JMSWK_JOB_SECRET_FILE") != null;
+    try {
+      // inside a job: the job's secret (its directory is shared with the nodes, as agents rely on)
+      s = jobDir != null && !jobDir.isBlank() ? JobSecret.loadOrCreate(env) : JobSecret.load();
+      file = !explicit && jobDir != null && !jobDir.isBlank() ? Path.of(jobDir, JobSecret.FILE_NAME) : null;
+    } catch (IllegalStateException | IOException noJobSecret) {
+      // not inside a job with a secret: one for this executor only, readable by its owner
+      file = privateDir.resolve(JobSecret.FILE_NAME);
+      s = JobSecret.createIfAbsent(file);
+    }
+    this.secret = s;
+    this.secretFile = file;
+    long dead = options.liveness().toMillis();
+    this.settings = AgentSettings.defaults().withLiveness(Duration.ofMillis(Math.max(10, dead / 4)), Duration.ofMillis(dead));
+    this.maxFrame = Wire.maxFrame(options.maxTaskBytes());
+    this.masterHost = hostName();
+    this.tcp = ServerSocketChannel.open().bind(new InetSocketAddress(bindAddress(), 0), 1024);
+    List<String> eps = new ArrayList<>();
+    if (options.transport().equals("auto")) {
+      Path sock = privateDir.resolve("master.sock");
+      this.unix = ServerSocketChannel.open(StandardProtocolFamily.UNIX).bind(UnixDomainSocketAddress.of(sock), 1024);
+      eps.add("unix:" + sock);
+    } else {
+      this.unix = null;
+    }
+    eps.add("tcp:" + advertisedHost() + ":" + ((InetSocketAddress) tcp.getLocalAddress()).getPort());
+    this.endpoints = String.join(",", eps);
+    this.startThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "jmswk-executor-start");
+      t.setDaemon(true);
+      return t;
+    });
+    this.monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jmswk-executor-liveness");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts the executor and its workers; returns once at least one worker is up (the others
+   * keep starting). MPI must be initialized when workers are spawned; every MPI call the
+   * executor makes (the spawns) is made from one thread of its own, so the job needs at least
+   * MPI_THREAD_SERIALIZED semantics for those calls (Open MPI 4.1 serves them under FUNNELED).
+   * Throws IllegalStateException when no worker could be started.
+   */
+  public static FarmExecutor start(ExecutorOptions options) {
+    return start(options, null);
+  }
+
+  /**
+   * As {@link #start(ExecutorOptions)}, with workers started by {@code starter} (e.g.
+   * {@link AgentWorkers}) instead of the job's default way.
+   */
+  public static FarmExecutor start(ExecutorOptions options, WorkerStarter starter) {
+    FarmExecutor e;
+    try {
+      e = new FarmExecutor(options, starter);
+    } catch (IOException io) {
+      throw new IllegalStateException("cannot open the executor's endpoints: " + io.getMessage(), io);
+    }
+    e.acceptOn(e.tcp);
+    if (e.unix != null) e.acceptOn(e.unix);
+    long hb = e.settings.heartbeat().toMillis();
+    e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
+    if (e.starter != null) {
+      CompletableFuture<Boolean> first = e.startWorkers(options.workers());
+      boolean any = first.join();
+      if (!any) {
+        e.close();
+        throw new IllegalStateException("no worker could be started");
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The system properties a worker started by hand (not by this executor) needs to connect as
+   * worker {@code id}, e.g. for simulated workers or a test's own processes.
+   */
+  public Map<String, String> workerProperties(int id) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put(ENDPOINTS, endpoints);
+    p.put(MASTER_HOST, masterHost);
+    p.put(WORKER_ID, Integer.toString(id));
+    if (secretFile != null) p.put(SECRET_FILE, secretFile.toString());
+    return p;
+  }
+
+  // ---- submitting ------------------------------------------------------------------------
+
+  /** Runs {@code input} on a worker; the future completes with its output (see the class comment for failures). */
+  public CompletableFuture<byte[]> submit(byte[] input) {
+    return submit(input, Codec.BYTES, Codec.BYTES);
+  }
+
+  /** Typed: {@code in} encodes the task here, {@code out} decodes the worker's result. */
+  public <T, R> CompletableFuture<R> submit(T task, Codec<T> in, Codec<R> out) {
+    byte[] bytes = checked(in.encode(task));
+    CompletableFuture<R> future = new CompletableFuture<>();
+    synchronized (scheduler) {
+      refuseIfShutdown();
+      scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
+    }
+    pump();
+    return future;
+  }
+
+  /** One future per element, in input order (each element its own task, batched on the wire). */
+  public <T, R> List<CompletableFuture<R>> invokeAll(Collection<? extends T> tasks, Codec<T> in, Codec<R> out) {
+    List<byte[]> inputs = new ArrayList<>(tasks.size());
+    for (T t : tasks) inputs.add(checked(in.encode(t))); // encoded before any is queued: all or none
+    List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
+    synchronized (scheduler) {
+      refuseIfShutdown();
+      for (byte[] b : inputs) {
+        CompletableFuture<R> f = new CompletableFuture<>();
+        scheduler.enqueue(new SingleTask<>(nextTaskId++, b, out, f));
+        futures.add(f);
+      }
+    }
+    pump();
+    return futures;
+  }
+
+  /**
+   * Runs every element, in chunks whose size the executor chooses from how long elements take
+   * (no chunk size to tune, no future per element). The result iterates in input order or as
+   * elements end.
+   */
+  public <T, R> MapResult<R> map(Collection<? extends T> tasks, Codec<T> in, Codec<R> out) {
+    byte[][] inputs = new byte[tasks.size()][];
+    int i = 0;
+    for (T t : tasks) inputs[i++] = checked(in.encode(t));
+    MapResult<R> result = new MapResult<>(inputs.length, out);
+    if (inputs.length == 0) return result;
+    synchronized (scheduler) {
+      refuseIfShutdown();
+      scheduler.enqueue(new MapJob(nextTaskId, inputs, result));
+      nextTaskId += inputs.length;
+    }
+    pump();
+    return result;
+  }
+
+  private byte[] checked(byte[] b) {
+    if (b.length > options.maxTaskBytes()) {
+      throw new IllegalArgumentException("a task of " + b.length + " bytes is over the " + options.maxTaskBytes()
+          + " byte limit (JMSWK_EXECUTOR_MAX_TASK_BYTES)");
+    }
+    return b;
+  }
+
+  private void refuseIfShutdown() {
+    if (shutdown) throw new java.util.concurrent.RejectedExecutionException("the executor is shut down");
+  }
+
+  /** Hands every worker with room its next batch. */
+  private void pump() {
+    List<Scheduler.Batch> batches;
+    boolean orphaned;
+    synchronized (scheduler) {
+      batches = scheduler.dispatch();
+      orphaned = !scheduler.idle() && scheduler.slots().isEmpty();
+    }
+    // work waits and no worker is left or coming (every earlier start failed): try again
+    if (orphaned && starter != null && !closed && links.isEmpty() && wantedStarts.get() == 0) replace();
+    boolean events = listener.taskEvents();
+    for (Scheduler.Batch b : batches) {
+      WorkerLink link = (WorkerLink) b.slot().link;
+      link.send(b.tasks());
+      if (events) {
+        for (Task t : b.tasks()) emit("task-started", link, t.id, Integer.toString(t.size()));
+      }
+    }
+  }
+
+  // ---- results and losses ----------------------------------------------------------------
+
+  private final WorkerLink.Receiver receiver = new WorkerLink.Receiver() {
+    @Override
+    public void results(WorkerLink link, WorkerLink.Results r) {
+      Task[] accepted = new Task[r.ids().length];
+      synchronized (scheduler) {
+        for (int i = 0; i < accepted.length; i++) accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
+      }
+      pump(); // the next batch goes out before this one is delivered
+      RuntimeException gateFailure = null;
+      if (listener.wantsOutcomes()) {
+        List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < accepted.length; i++) {
+          if (accepted[i] == null) continue;
+          for (int k = 0; k < r.outputs()[i].length; k++) {
+            RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
+            outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
+          }
+        }
+        try {
+          listener.beforeDelivery(outcomes);
+        } catch (Exception e) {
+          gateFailure = e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+      }
+      boolean events = listener.taskEvents();
+      for (int i = 0; i < accepted.length; i++) {
+        Task t = accepted[i];
+        if (t == null) continue; // late: the task was given to another worker, or the worker was given up
+        if (t.size() != r.outputs()[i].length) {
+          t.failAll(new IllegalStateException("worker " + link.id + " answered " + r.outputs()[i].length
+              + " results for a task of " + t.size()));
+          continue;
+        }
+        if (gateFailure != null) t.failAll(gateFailure);
+        else t.deliverAll(r.outputs()[i], r.failures()[i]);
+        if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
+      }
+      maybeTerminated();
+    }
+
+    @Override
+    public void lost(WorkerLink link, String why, boolean silent) {
+      FarmExecutor.this.lost(link, why, silent);
+    }
+  };
+
+  private void lost(WorkerLink link, String why, boolean silent) {
+    link.close();
+    if (!links.remove(link.id, link)) return; // once per worker
+    Scheduler.Loss loss;
+    synchronized (scheduler) {
+      loss = scheduler.lost(link.slot);
+    }
+    if (closed) return; // stopped at the end, not lost
+    emit("worker-lost", link, -1, why);
+    Task crashed = loss.crashed();
+    if (crashed != null && loss.crashLimitReached()) {
+      String reason = "task " + crashed.id + " was running on a worker that died " + crashed.crashes
+          + " times (crash limit: " + options.retries() + " retries, JMSWK_TASK_RETRIES); last on worker " + link.id
+          + " on " + link.host + ": " + why;
+      emit("task-failed", link, crashed.id, reason);
+      crashed.failAll(new TaskLostException(reason));
+    } else if (crashed != null) {
+      emit("task-retried", link, crashed.id, "attempt " + (crashed.attempts + 1) + " after: " + why);
+    }
+    pump(); // its tasks go to the other workers at once
+    maybeTerminated();
+    if (starter != null && !closed) {
+      // the node verdict may probe the node (seconds): off the reader's and the liveness thread's way
+      Thread.ofVirtual().name("jmswk-executor-lost-" + link.id).start(() -> {
+        List<String> before = starter.excludedNodes();
+        starter.lost(link.id, link.node, silent);
+        for (String node : starter.excludedNodes()) {
+          if (!before.contains(node)) emit("node-excluded", null, -1, node);
+        }
+        if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
+      });
+    }
+  }
+
+  private void checkLiveness() {
+    long deadNanos = options.liveness().toNanos();
+    long now = System.nanoTime();
+    for (WorkerLink l : links.values()) {
+      long silent = now - l.lastHeard;
+      if (silent > deadNanos) {
+        lost(l, "silent for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms (liveness bound JMSWK_MSWK_TIMEOUT_MS="
+            + options.liveness().toMillis() + ")", true);
+      }
+    }
+  }
+
+  // ---- workers ---------------------------------------------------------------------------
+
+  /** Starts {@code n} workers one after the other on the start thread; completes true once one is up (or false if none came). */
+  private CompletableFuture<Boolean> startWorkers(int n) {
+    CompletableFuture<Boolean> anyUp = new CompletableFuture<>();
+    AtomicInteger left = new AtomicInteger(n);
+    for (int i = 0; i < n; i++) {
+      wantedStarts.incrementAndGet();
+      startThread.execute(() -> {
+        boolean up = !closed && startOne();
+        wantedStarts.decrementAndGet();
+        if (up) anyUp.complete(true);
+        if (left.decrementAndGet() == 0) anyUp.complete(false);
+      });
+    }
+    return anyUp;
+  }
+
+  /** A replacement for a lost worker; if none can be started and none is left, every waiting task fails. */
+  private void replace() {
+    if (starter == null) return;
+    wantedStarts.incrementAndGet();
+    startThread.execute(() -> {
+      try {
+        if (closed) return;
+        if (startOne() || startOne()) return;
+        if (links.isEmpty() && starting.isEmpty()) {
+          List<Task> waiting;
+          synchronized (scheduler) {
+            waiting = scheduler.drainWaiting();
+          }
+          TaskLostException e = new TaskLostException("no worker could be started");
+          for (Task t : waiting) {
+            emit("task-failed", null, t.id, e.getMessage());
+            t.failAll(e);
+          }
+          maybeTerminated();
+        }
+      } finally {
+        wantedStarts.decrementAndGet();
+      }
+    });
+  }
+
+  /** On the start thread: starts one worker and waits (bounded) for it to connect. */
+  private boolean startOne() {
+    int id = nextWorker.getAndIncrement();
+    CompletableFuture<WorkerLink> up = new CompletableFuture<>();
+    starting.put(id, up);
+    String node = null;
+    try {
+      Map<String, String> props = workerProperties(id);
+      if (starter.startsMpiProcesses()) props.put(MPI_WORKER, "true");
+      node = starter.start(id, props);
+      WorkerLink link = null;
+      long deadline = System.nanoTime() + options.startTimeout().toNanos();
+      while (link == null) {
+        if (closed) return false; // spawned as the executor closed: it connects, is refused, and exits
+        if (System.nanoTime() > deadline) throw new TimeoutException();
+        try {
+          link = up.get(100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException notYet) {
+          // look again
+        }
+      }
+      link.node = node == null ? "" : node;
+      emit("worker-started", link, -1, "");
+      pump();
+      return true;
+    } catch (Exception e) {
+      starting.remove(id);
+      up.cancel(false);
+      List<String> before = starter.excludedNodes();
+      starter.startFailed(id, node);
+      String why = e instanceof TimeoutException ? "did not connect within " + options.startTimeout().toSeconds()
+          + " s (JMSWK_WORKER_START_TIMEOUT_S)" : e.getMessage();
+      listener.event(new ExecutorEvent("worker-start-failed", id, "", node == null ? "" : node, -1, String.valueOf(why),
+          System.currentTimeMillis()));
+      for (String n : starter.excludedNodes()) if (!before.contains(n)) emit("node-excluded", null, -1, n);
+      return false;
+    } finally {
+      starting.remove(id);
+    }
+  }
+
+  private void acceptOn(ServerSocketChannel server) {
+    Thread.ofVirtual().name("jmswk-executor-accept").start(() -> {
+      while (!closed) {
+        SocketChannel ch;
+        try {
+          ch = server.accept();
+        } catch (IOException e) {
+          return; // closed
+        }
+        Thread.ofVirtual().start(() -> admit(ch));
+      }
+    });
+  }
+
+  /** Authenticates a connecting worker and makes it part of the pool. */
+  private void admit(SocketChannel ch) {
+    try {
+      if (ch.getRemoteAddress() instanceof InetSocketAddress) ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      InputStream raw = Channels.newInputStream(ch);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16));
+      OutputStream out = Channels.newOutputStream(ch);
+      Handshake.Peer peer = Handshake.serve(in, out, ch, secret, Handshake.ROLE_FARM_WORKER, settings,
+          Map.of("max_frame", Integer.toString(maxFrame)));
+      int id = Integer.parseInt(peer.info().getOrDefault("worker", "-1"));
+      long pid = Long.parseLong(peer.info().getOrDefault("pid", "-1"));
+      String host = peer.info().getOrDefault("host", "");
+      CompletableFuture<WorkerLink> waiting = starting.get(id);
+      if (closed || (starter != null && waiting == null) || links.containsKey(id)) {
+        ch.close(); // not expected (too late, or a duplicate)
+        return;
+      }
+      WorkerLink link = new WorkerLink(id, pid, host, ch, in);
+      links.put(id, link);
+      synchronized (scheduler) {
+        scheduler.add(link.slot);
+      }
+      link.start(receiver, settings.heartbeat().toMillis(), maxFrame, options.maxTaskBytes());
+      if (waiting != null) {
+        waiting.complete(link);
+      } else {
+        emit("worker-started", link, -1, "connected");
+      }
+      pump();
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // refused either way
+      }
+    }
+  }
+
+  private void emit(String kind, WorkerLink link, long task, String detail) {
+    listener.event(new ExecutorEvent(kind, link == null ? -1 : link.id, link == null ? "" : link.host,
+        link == null ? "" : link.node, task, detail, System.currentTimeMillis()));
+  }
+
+  /** Worker {@code id} as known now (null once it is gone). */
+  public WorkerInfo worker(int id) {
+    WorkerLink l = links.get(id);
+    return l == null ? null : new WorkerInfo(l.id, l.pid, l.node, l.host);
+  }
+
+  /** The workers connected now. */
+  public List<WorkerInfo> workers() {
+    return links.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id))
+        .map(l -> new WorkerInfo(l.id, l.pid, l.node, l.host)).toList();
+  }
+
+  /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
+  public List<String> excludedNodes() {
+    return starter == null ? List.of() : starter.excludedNodes();
+  }
+
+  /** Waits up to {@code bound} until {@code n} workers are connected; true if they are. */
+  public boolean awaitWorkers(int n, Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (links.size() < n) {
+      if (System.nanoTime() > deadline) return false;
+      Thread.sleep(5);
+    }
+    return true;
+  }
+
+  // ---- shutting down ---------------------------------------------------------------------
+
+  private final Object termination = new Object();
+
+  private void maybeTerminated() {
+    synchronized (termination) {
+      termination.notifyAll();
+    }
+  }
+
+  private boolean idle() {
+    synchronized (scheduler) {
+      return scheduler.idle();
+    }
+  }
+
+  /** No more tasks are accepted; those submitted still run. */
+  public void shutdown() {
+    shutdown = true;
+  }
+
+  /** Waits up to {@code bound} for every submitted task to end; true if they all did. */
+  public boolean awaitTermination(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    synchronized (termination) {
+      while (!idle()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return false;
+        termination.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 100)));
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Shuts down, waits for every submitted task to end (each ends: with its output, its failure,
+   * or after its crash limit; workers lost are bounded by the liveness verdict), then stops the
+   * workers (bounded) and releases the endpoints.
+   */
+  @Override
+  public void close() {
+    if (closed) return;
+    shutdown();
+    try {
+      while (!awaitTermination(Duration.ofSeconds(1))) {
+        if (links.isEmpty() && wantedStarts.get() == 0 && starter == null) break; // nobody will come
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closed = true;
+    List<Task> left;
+    synchronized (scheduler) {
+      left = scheduler.drainWaiting();
+    }
+    for (Task t : left) t.failAll(new TaskLostException("the executor was closed before the task ran"));
+    for (WorkerLink l : links.values()) l.stop();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!links.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (WorkerLink l : links.values()) l.close();
+    monitor.shutdownNow();
+    // A spawn in progress must end before MPI may be finalized (a child left inside MPI_Init
+    // would keep the job alive); queued starts see the executor closed and do nothing.
+    startThread.shutdown();
+    try {
+      if (!startThread.awaitTermination(options.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
+        System.err.println("jmswk executor: a worker start is still in progress at close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(tcp);
+    closeQuietly(unix);
+    if (starter != null) starter.close();
+    try (var files = Files.list(privateDir)) {
+      for (Path p : files.toList()) Files.deleteIfExists(p);
+      Files.deleteIfExists(privateDir);
+    } catch (IOException ignored) {
+      // a temporary directory
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    if (c == null) return;
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // releasing only
+    }
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** JMSWK_EXECUTOR_BIND, else every interface when workers may be on other nodes, else loopback. */
+  private InetAddress bindAddress() throws IOException {
+    String bind = System.getenv("JMSWK_EXECUTOR_BIND");
+    if (bind != null && !bind.isBlank()) return InetAddress.getByName(bind.strip());
+    return multiNode() ? InetAddress.getByName("0.0.0.0") : InetAddress.getLoopbackAddress();
+  }
+
+  private String advertisedHost() {
+    return multiNode() ? masterHost : InetAddress.getLoopbackAddress().getHostAddress();
+  }
+
+  private boolean multiNode() {
+    String bind = System.getenv("JMSWK_EXECUTOR_BIND");
+    if (bind != null && !bind.isBlank()) return !InetAddress.getLoopbackAddress().getHostAddress().equals(bind.strip());
+    return System.getenv("JMSWK_OMPI_SERVER") != null || System.getenv("SLURM_JOB_NODELIST") != null;
+  }
+}

@@ -1,0 +1,242 @@
+package org.jmswk.executor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Who gets which task next: the scheduling state of a {@link FarmExecutor}, with no I/O (the
+ * caller holds one lock around every call). Tasks wait in one queue (re-queued ones first),
+ * maps as lazily cut chunk sources after them. Each worker has a credit: how many wire tasks it
+ * may hold, adapted to how long its tasks take (enough to keep it busy for
+ * {@link #TARGET_INFLIGHT_NANOS} between two answers, at least 2), or fixed by the prefetch
+ * option. A batch for a worker takes what is queued up to that credit and a byte bound, so tiny
+ * tasks travel many to a frame while long ones are spread one by one.
+ *
+ * <p>A worker runs its tasks in the order it got them: when it is lost, the first task it held
+ * was the one running. Only that one is charged a crash; after more than {@code retries} crashes
+ * it fails (its crash limit), the others go back to the queue's front uncharged.
+ */
+final class Scheduler {
+  static final long TARGET_INFLIGHT_NANOS = 2_000_000;
+  static final int MIN_CREDIT = 2;
+  static final int MAX_CREDIT = 1024;
+  /** Wire tasks per frame at most. */
+  static final int MAX_BATCH = 1024;
+
+  /** A worker's share of the scheduling state. */
+  static final class Slot {
+    final int worker;
+    final ArrayDeque<Task> inFlight = new ArrayDeque<>();
+    boolean lost;
+    /** Mean worker time per wire task (0: nothing done yet). */
+    double nanosPerTask;
+    long dispatched;
+    /** The connection this slot belongs to (the executor's, opaque here). */
+    Object link;
+
+    /** In the scheduler's queue of workers with room. */
+    boolean hungry;
+
+    Slot(int worker) {
+      this.worker = worker;
+    }
+
+    int credit(int fixedPrefetch) {
+      if (fixedPrefetch > 0) return fixedPrefetch;
+      if (nanosPerTask <= 0) return MIN_CREDIT;
+      long c = (long) Math.ceil(TARGET_INFLIGHT_NANOS / Math.max(1.0, nanosPerTask));
+      return (int) Math.max(MIN_CREDIT, Math.min(MAX_CREDIT, c));
+    }
+  }
+
+  /** What a lost worker's tasks became. */
+  record Loss(List<Task> requeued, Task crashed, boolean crashLimitReached) {}
+
+  private final ArrayDeque<Task> ready = new ArrayDeque<>();
+  private final ArrayDeque<MapJob> maps = new ArrayDeque<>();
+  private final List<Slot> slots = new ArrayList<>();
+  /** Workers that may have room, in turn: dispatching never walks every worker. */
+  private final ArrayDeque<Slot> hungry = new ArrayDeque<>();
+  private long inFlight;
+  private final int retries;
+  private final int fixedPrefetch;
+  private final long batchBytes;
+
+  Scheduler(int retries, int fixedPrefetch, long batchBytes) {
+    if (retries < 0) throw new IllegalArgumentException("retries must be >= 0");
+    this.retries = retries;
+    this.fixedPrefetch = fixedPrefetch;
+    this.batchBytes = Math.max(1, batchBytes);
+  }
+
+  void enqueue(Task t) {
+    ready.addLast(t);
+  }
+
+  void enqueue(MapJob job) {
+    maps.addLast(job);
+  }
+
+  void add(Slot s) {
+    slots.add(s);
+    feed(s);
+  }
+
+  private void feed(Slot s) {
+    if (!s.hungry && !s.lost) {
+      s.hungry = true;
+      hungry.addLast(s);
+    }
+  }
+
+  List<Slot> slots() {
+    return slots;
+  }
+
+  /** Tasks and map elements not yet handed to any worker (cancelled ones included until skipped). */
+  long waiting() {
+    long n = ready.size();
+    for (MapJob m : maps) if (!m.exhausted()) n++;
+    return n;
+  }
+
+  boolean idle() {
+    return inFlight == 0 && nothingToTake();
+  }
+
+  /** The next batch for {@code s} (possibly empty), already recorded as in flight there. */
+  List<Task> nextBatch(Slot s) {
+    if (s.lost) return List.of();
+    int room = Math.min(MAX_BATCH, s.credit(fixedPrefetch) - s.inFlight.size());
+    if (room <= 0) return List.of();
+    List<Task> batch = new ArrayList<>(Math.min(room, 16));
+    long bytes = 0;
+    while (batch.size() < room && (batch.isEmpty() || bytes < batchBytes)) {
+      Task t = take(batchBytes - bytes);
+      if (t == null) break;
+      t.owner = s;
+      t.attempts++;
+      s.inFlight.addLast(t);
+      inFlight++;
+      s.dispatched++;
+      batch.add(t);
+      bytes += t.bytes() + Wire.TASK_HEADER;
+    }
+    return batch;
+  }
+
+  /** Batches for every worker with room, in turn, so that no worker is served first every time. */
+  List<Batch> dispatch() {
+    List<Batch> out = new ArrayList<>();
+    while (!hungry.isEmpty() && !nothingToTake()) {
+      Slot s = hungry.pollFirst();
+      s.hungry = false;
+      if (s.lost) continue;
+      List<Task> b = nextBatch(s);
+      if (b.isEmpty()) {
+        if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s); // room, but nothing left to take
+        if (nothingToTake()) break;
+        continue;
+      }
+      out.add(new Batch(s, b));
+      if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s);
+    }
+    return out;
+  }
+
+  record Batch(Slot slot, List<Task> tasks) {}
+
+  private boolean nothingToTake() {
+    while (!ready.isEmpty() && ready.peekFirst().abandoned()) ready.pollFirst(); // cancelled: nothing to wait for
+    if (!ready.isEmpty()) return false;
+    for (MapJob m : maps) if (!m.exhausted()) return false;
+    return true;
+  }
+
+  private Task take(long bytesLeft) {
+    while (!ready.isEmpty()) {
+      Task t = ready.pollFirst();
+      if (!t.abandoned()) return t;
+    }
+    while (!maps.isEmpty()) {
+      MapJob m = maps.peekFirst();
+      if (m.exhausted()) {
+        maps.pollFirst();
+        continue;
+      }
+      return m.cut(Math.max(1, liveSlots()), Math.max(1, bytesLeft));
+    }
+    return null;
+  }
+
+  private int liveSlots() {
+    return slots.size(); // lost ones are removed
+  }
+
+  /**
+   * Worker {@code s} answered wire task {@code id}, which took it {@code nanos}: the task if it
+   * was still that worker's (removed from its tasks in flight), else null (a late or unknown
+   * answer, ignored).
+   */
+  Task answered(Slot s, long id, long nanos) {
+    if (s.lost) return null;
+    Task found = null;
+    Task head = s.inFlight.peekFirst();
+    if (head != null && head.id == id) {
+      found = s.inFlight.pollFirst();
+    } else {
+      for (var it = s.inFlight.iterator(); it.hasNext(); ) {
+        Task t = it.next();
+        if (t.id == id) {
+          it.remove();
+          found = t;
+          break;
+        }
+      }
+    }
+    if (found == null || found.owner != s) return null;
+    found.owner = null;
+    inFlight--;
+    feed(s);
+    s.nanosPerTask = s.nanosPerTask <= 0 ? nanos : 0.7 * s.nanosPerTask + 0.3 * nanos;
+    if (found instanceof MapJob.Chunk c) c.job.observed(c.count, nanos);
+    return found;
+  }
+
+  /** Worker {@code s} is gone: its tasks go back to the queue's front, the running one charged a crash. */
+  Loss lost(Slot s) {
+    s.lost = true;
+    slots.remove(s);
+    List<Task> requeued = new ArrayList<>(s.inFlight);
+    inFlight -= requeued.size();
+    s.inFlight.clear();
+    Task crashed = requeued.isEmpty() ? null : requeued.getFirst();
+    boolean limit = false;
+    if (crashed != null) {
+      crashed.crashes++;
+      if (crashed.crashes > retries) {
+        requeued.removeFirst();
+        limit = true;
+      }
+    }
+    for (Task t : requeued) t.owner = null;
+    for (int i = requeued.size() - 1; i >= 0; i--) ready.addFirst(requeued.get(i));
+    if (crashed != null) crashed.owner = null;
+    return new Loss(requeued, crashed, limit);
+  }
+
+  /** Everything still waiting, removed from the queue (to be failed when no worker is left). */
+  List<Task> drainWaiting() {
+    List<Task> out = new ArrayList<>();
+    while (!ready.isEmpty()) {
+      Task t = ready.pollFirst();
+      if (!t.abandoned()) out.add(t);
+    }
+    for (MapJob m : maps) {
+      while (!m.exhausted()) out.add(m.cut(1, Long.MAX_VALUE));
+    }
+    maps.clear();
+    return out;
+  }
+}

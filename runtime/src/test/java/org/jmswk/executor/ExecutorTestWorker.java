@@ -1,0 +1,45 @@
+package org.jmswk.executor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Worker for the executor tests. Input "sleep:MS:TEXT" sleeps MS then answers TEXT upper-cased;
+ * "throw:TEXT" throws IllegalArgumentException(TEXT); "die:TEXT" SIGKILLs its own process;
+ * 8 bytes: a long x, answered x*x; anything else is answered upper-cased. With {@code
+ * -Djmswk.test.log=FILE} every execution appends "TEXT pid" to FILE first (to count runs).
+ */
+public final class ExecutorTestWorker {
+  private ExecutorTestWorker() {}
+
+  static byte[] handle(byte[] input, Path log) throws Exception {
+    if (input.length == 8) {
+      long x = Codec.LONG.decode(input);
+      return Codec.LONG.encode(x * x);
+    }
+    String text = new String(input, StandardCharsets.UTF_8);
+    if (log != null) {
+      Files.writeString(log, text + " " + ProcessHandle.current().pid() + "\n", StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    }
+    if (text.startsWith("sleep:")) {
+      String[] f = text.split(":", 3);
+      Thread.sleep(Long.parseLong(f[1]));
+      return f[2].toUpperCase().getBytes(StandardCharsets.UTF_8);
+    }
+    if (text.startsWith("throw:")) throw new IllegalArgumentException(text.substring(6));
+    if (text.startsWith("die:")) {
+      Runtime.getRuntime().halt(137);
+    }
+    return text.toUpperCase().getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static void main(String[] args) throws IOException {
+    String log = System.getProperty("jmswk.test.log");
+    Path logPath = log == null ? null : Path.of(log);
+    ExecutorWorker.serve(input -> handle(input, logPath));
+  }
+}
