@@ -195,14 +195,42 @@ public final class FarmExecutor implements AutoCloseable {
 
   /** Typed: {@code in} encodes the task here, {@code out} decodes the worker's result. */
   public <T, R> CompletableFuture<R> submit(T task, Codec<T> in, Codec<R> out) {
+    return submit(null, task, in, out);
+  }
+
+  /**
+   * With a task key: a journal ({@link ExecutorListener#recall}) that holds the outcome of
+   * {@code key} from an earlier run completes the future with it, without running the task.
+   * {@code key} null: matched by the task's encoded input.
+   */
+  public <T, R> CompletableFuture<R> submit(String key, T task, Codec<T> in, Codec<R> out) {
     byte[] bytes = checked(in.encode(task));
     CompletableFuture<R> future = new CompletableFuture<>();
+    if (recalled(key, bytes, out, future)) return future;
     synchronized (scheduler) {
       refuseIfShutdown();
+      listener.submitted(nextTaskId, key, bytes);
       scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
     }
     pump();
     return future;
+  }
+
+  /** Completes {@code future} with the listener's recorded outcome of the task, if it has one. */
+  private <R> boolean recalled(String key, byte[] input, Codec<R> out, CompletableFuture<R> future) {
+    ExecutorListener.Outcome o = listener.recall(key, input);
+    if (o == null) return false;
+    refuseIfShutdown();
+    if (o.failure() != null) {
+      future.completeExceptionally(o.failure());
+    } else {
+      try {
+        future.complete(out.decode(o.output()));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+    return true;
   }
 
   /** One future per element, in input order (each element its own task, batched on the wire). */
@@ -211,12 +239,16 @@ public final class FarmExecutor implements AutoCloseable {
     List<SingleTask<R>> all = new ArrayList<>(tasks.size());
     for (T t : tasks) {
       CompletableFuture<R> f = new CompletableFuture<>();
-      all.add(new SingleTask<>(0, checked(in.encode(t)), out, f));
+      byte[] bytes = checked(in.encode(t));
+      if (!recalled(null, bytes, out, f)) all.add(new SingleTask<>(0, bytes, out, f));
       futures.add(f);
     }
     synchronized (scheduler) {
       refuseIfShutdown();
-      for (SingleTask<R> t : all) scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
+      for (SingleTask<R> t : all) {
+        listener.submitted(nextTaskId, null, t.input(0));
+        scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
+      }
     }
     pump();
     return futures;
