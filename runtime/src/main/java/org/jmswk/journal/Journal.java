@@ -31,8 +31,8 @@ import org.jmswk.executor.FarmExecutor;
  * {@code RemoteTaskException}); a task lost with its workers is not, and runs again.
  */
 public final class Journal implements ExecutorListener, AutoCloseable {
-  /** An element the executor was given: its key. */
-  private record Entry(String key) {}
+  /** A task as the journal knows it: its key, its id (from a SHA-256, see {@link #id}), the SHA-256 of its input. */
+  private record Entry(String key, long id, byte[] hash, long seq) {}
 
   /** Results waiting for the group commit, and the error it ended with. */
   private static final class Batch {
@@ -49,11 +49,19 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   private final ReentrantLock writer = new ReentrantLock();
   private final Queue<Batch> commits = new ConcurrentLinkedQueue<>();
   private final Queue<JournalStore.TaskRow> submittedRows = new ConcurrentLinkedQueue<>();
-  private final Queue<String> reruns = new ConcurrentLinkedQueue<>();
+  private final Queue<Long> reruns = new ConcurrentLinkedQueue<>();
   private final Map<Long, Entry> elements = new ConcurrentHashMap<>();
   private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong executed = new AtomicLong();
-  private final ThreadLocal<Object[]> lastKey = new ThreadLocal<>(); // {input, key, hash} from recall to submitted
+  /** The entry recall made for an input, for submitted to reuse (the same thread calls both in turn). */
+  private final ThreadLocal<Object[]> lastEntry = new ThreadLocal<>();
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
   private volatile boolean closed;
 
   private Journal(JournalStore store) {
@@ -99,11 +107,22 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   }
 
   static byte[] sha256(byte[] input) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(input);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return SHA256.get().digest(input);
+  }
+
+  /**
+   * The row id of a task in the journal's tables: the first 8 bytes of its input's SHA-256 when
+   * it has no key, else of the SHA-256 of "key:" and its key (the key itself is stored and
+   * compared too).
+   */
+  static long id(String key, byte[] inputHash) {
+    byte[] h = key == null ? inputHash : sha256(("key:" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return java.nio.ByteBuffer.wrap(h, 0, 8).getLong();
+  }
+
+  private static Entry entryOf(String key, byte[] input) {
+    byte[] hash = sha256(input);
+    return new Entry(key != null ? key : "sha256:" + HexFormat.of().formatHex(hash), id(key, hash), hash, -1);
   }
 
   // ---- the executor's side ---------------------------------------------------------------
@@ -115,16 +134,9 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   @Override
   public Outcome recall(String key, byte[] input) {
-    byte[] hash = sha256(input);
-    String k = key != null ? key : "sha256:" + HexFormat.of().formatHex(hash);
-    lastKey.set(new Object[] {input, k, hash});
-    JournalStore.ResultRow r;
-    writer.lock();
-    try {
-      r = store.find(k);
-    } finally {
-      writer.unlock();
-    }
+    Entry e = entryOf(key, input);
+    lastEntry.set(new Object[] {input, e});
+    JournalStore.ResultRow r = store.find(e.id(), e.key());
     if (r == null) return null;
     redelivered.incrementAndGet();
     return new Outcome(-1, r.output(), r.failure());
@@ -132,26 +144,19 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   @Override
   public void submitted(long elementId, String key, byte[] input) {
-    Object[] last = lastKey.get();
-    String k;
-    byte[] hash;
-    if (last != null && last[0] == input) {
-      k = (String) last[1];
-      hash = (byte[]) last[2];
-    } else {
-      hash = sha256(input);
-      k = key != null ? key : "sha256:" + HexFormat.of().formatHex(hash);
-    }
-    lastKey.remove();
-    elements.put(elementId, new Entry(k));
-    submittedRows.add(new JournalStore.TaskRow(k, hash));
+    Object[] last = lastEntry.get();
+    lastEntry.remove();
+    Entry found = last != null && last[0] == input ? (Entry) last[1] : entryOf(key, input);
+    Entry e = new Entry(found.key(), found.id(), found.hash(), store.nextTaskSeq());
+    elements.put(elementId, e);
+    submittedRows.add(new JournalStore.TaskRow(e.seq(), e.id(), e.key(), e.hash()));
   }
 
   @Override
   public void event(ExecutorEvent e) {
     if (e.kind().equals("task-retried")) {
       Entry en = elements.get(e.task());
-      if (en != null) reruns.add(en.key());
+      if (en != null) reruns.add(en.seq());
     }
   }
 
@@ -161,7 +166,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (Outcome o : outcomes) {
       Entry en = elements.remove(o.elementId());
-      if (en != null) rows.add(new JournalStore.ResultRow(en.key(), o.output(), o.failure(), now));
+      if (en != null) rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now));
     }
     if (!rows.isEmpty()) commit(new Batch(rows));
   }

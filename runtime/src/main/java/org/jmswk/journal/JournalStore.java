@@ -18,7 +18,9 @@ import org.jmswk.executor.RemoteTaskException;
 
 /**
  * The journal's SQLite file: its schema, the checks made when it is opened (whose journal it
- * is, whether it is intact), and the writes. Not thread-safe: {@link Journal} serializes calls.
+ * is, whether it is intact), and the writes. {@link #write} and {@link #endRun} are called by one
+ * thread at a time ({@link Journal}'s group commit); {@link #find} from any thread, on a
+ * connection of its own, so a submitting thread never waits for a commit's fsync.
  *
  * <p>WAL mode: a commit appends to the write-ahead log, and a torn tail of that log (power loss
  * mid-write) is dropped by SQLite itself on the next open, back to the last complete
@@ -34,24 +36,46 @@ final class JournalStore implements AutoCloseable {
   private static final int SQLITE_FULL = 13;
   private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  /** One result to write: the task's key and its output, or the failure its handler threw. */
-  record ResultRow(String key, byte[] output, RuntimeException failure, long doneAt) {}
+  /** One result to write: the task's id and key, and its output or the failure its handler threw. */
+  record ResultRow(long id, String key, byte[] output, RuntimeException failure, long doneAt) {}
 
-  /** A submitted task: its key and the SHA-256 of its input. */
-  record TaskRow(String key, byte[] payloadHash) {}
+  /** A submitted task: its row ({@link #nextTaskSeq}), id and key, and the SHA-256 of its input. */
+  record TaskRow(long seq, long id, String key, byte[] payloadHash) {}
 
   private final Path file;
   private final Connection db;
+  private final Connection reader;
   private final int run;
   private final String note;
-  private long results;
+  /**
+   * Task id to the row of its result, for every result in the file. Rows are numbered in the
+   * order written (appends touch only the last pages; an index on the random ids would dirty
+   * pages all over the file at every commit), and looked up through this map instead.
+   */
+  private final LongMap resultRows;
+  private long nextResultSeq;
+  private final java.util.concurrent.atomic.AtomicLong nextTaskSeq;
+  private final PreparedStatement findResult;
+  private final PreparedStatement insertTask;
+  private final PreparedStatement countRerun;
+  private final PreparedStatement insertResult;
+  private final PreparedStatement updateRun;
 
-  private JournalStore(Path file, Connection db, int run, String note, long results) {
+  private JournalStore(Path file, Connection db, int run, String note, LongMap resultRows) throws SQLException {
     this.file = file;
     this.db = db;
+    this.reader = connect(file, false);
     this.run = run;
     this.note = note;
-    this.results = results;
+    this.resultRows = resultRows;
+    this.nextResultSeq = maxSeq(db, "results") + 1;
+    this.nextTaskSeq = new java.util.concurrent.atomic.AtomicLong(maxSeq(db, "tasks") + 1);
+    this.findResult = reader.prepareStatement(
+        "SELECT key, output, failure_class, failure_message, failure_trace, done_at FROM results WHERE seq = ?");
+    this.insertTask = db.prepareStatement("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, 0)");
+    this.countRerun = db.prepareStatement("UPDATE tasks SET retries = retries + 1 WHERE seq = ?");
+    this.insertResult = db.prepareStatement("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    this.updateRun = db.prepareStatement("UPDATE runs SET executed = executed + ?, redelivered = ? WHERE run = ?");
   }
 
   /** Opens (or creates) the journal for the settings' job and records the start of a new run. */
@@ -70,9 +94,9 @@ final class JournalStore implements AutoCloseable {
       try {
         if (!hasTable(db, "meta")) create(db, s.jobId());
         checkOwner(db, file, s.jobId());
-        long results = count(db, "results");
+        LongMap ids = resultRows(db);
         int run = startRun(db, s, note);
-        return new JournalStore(file, db, run, note, results);
+        return new JournalStore(file, db, run, note, ids);
       } catch (SQLException | RuntimeException e) {
         db.close();
         throw e;
@@ -141,10 +165,10 @@ final class JournalStore implements AutoCloseable {
       try (Statement st = db.createStatement()) {
         st.execute("BEGIN IMMEDIATE");
       }
-      saved = copyReadable(old, db, "SELECT key, run, output, failure_class, failure_message, failure_trace, done_at"
-          + " FROM results ORDER BY rowid", "INSERT OR IGNORE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)", 7);
-      copyReadable(old, db, "SELECT key, payload_hash, attempts, first_run FROM tasks ORDER BY rowid",
-          "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?)", 4);
+      saved = copyReadable(old, db, "SELECT seq, id, key, run, output, failure_class, failure_message, failure_trace,"
+          + " done_at FROM results ORDER BY seq", "INSERT OR IGNORE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", 9);
+      copyReadable(old, db, "SELECT seq, id, key, payload_hash, run, retries FROM tasks ORDER BY seq",
+          "INSERT OR IGNORE INTO tasks VALUES (?, ?, ?, ?, ?, ?)", 6);
       copyReadable(old, db, "SELECT run, started_at, restart_count, mode, redelivered, executed, ended_at, note FROM runs"
           + " ORDER BY run", "INSERT OR IGNORE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)", 8);
       try (Statement st = db.createStatement()) {
@@ -206,10 +230,15 @@ final class JournalStore implements AutoCloseable {
       st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
       st.execute("CREATE TABLE meta (program TEXT NOT NULL, schema_version INTEGER NOT NULL, job_id TEXT NOT NULL,"
           + " created_at INTEGER NOT NULL)");
-      st.execute("CREATE TABLE tasks (key TEXT PRIMARY KEY, payload_hash BLOB NOT NULL, attempts INTEGER NOT NULL,"
-          + " first_run INTEGER NOT NULL)");
-      st.execute("CREATE TABLE results (key TEXT PRIMARY KEY, run INTEGER NOT NULL, output BLOB, failure_class TEXT,"
-          + " failure_message TEXT, failure_trace TEXT, done_at INTEGER NOT NULL)");
+      // seq: rows in the order written; id: the first 8 bytes of a SHA-256 of the key (Journal#id).
+      // tasks: one row per submission in a run, retries: re-runs in that run after a worker died.
+      st.execute("CREATE TABLE tasks (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL, key TEXT NOT NULL,"
+          + " payload_hash BLOB NOT NULL, run INTEGER NOT NULL, retries INTEGER NOT NULL)");
+      st.execute("CREATE TABLE results (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL, key TEXT NOT NULL,"
+          + " run INTEGER NOT NULL, output BLOB, failure_class TEXT, failure_message TEXT, failure_trace TEXT,"
+          + " done_at INTEGER NOT NULL)");
+      st.execute("CREATE VIEW attempts AS SELECT key, count(*) + sum(retries) AS attempts, min(run) AS first_run"
+          + " FROM tasks GROUP BY key");
       st.execute("CREATE TABLE runs (run INTEGER PRIMARY KEY, started_at INTEGER NOT NULL, restart_count INTEGER,"
           + " mode TEXT NOT NULL, redelivered INTEGER NOT NULL DEFAULT 0, executed INTEGER NOT NULL DEFAULT 0,"
           + " ended_at INTEGER, note TEXT)");
@@ -256,8 +285,18 @@ final class JournalStore implements AutoCloseable {
     }
   }
 
-  private static long count(Connection db, String table) throws SQLException {
-    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
+  private static LongMap resultRows(Connection db) throws SQLException {
+    LongMap rows = new LongMap();
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT id, seq FROM results")) {
+      while (rs.next()) {
+        if (!rows.contains(rs.getLong(1))) rows.put(rs.getLong(1), rs.getLong(2)); // the first result of an id counts
+      }
+    }
+    return rows;
+  }
+
+  private static long maxSeq(Connection db, String table) throws SQLException {
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM " + table)) {
       return rs.next() ? rs.getLong(1) : 0;
     }
   }
@@ -292,18 +331,32 @@ final class JournalStore implements AutoCloseable {
     return note;
   }
 
-  /** The recorded outcome of {@code key}, or null: its output, or (as its failure) a RemoteTaskException. */
-  ResultRow find(String key) {
-    if (results == 0) return null;
-    try (PreparedStatement ps = db.prepareStatement(
-        "SELECT output, failure_class, failure_message, failure_trace, done_at FROM results WHERE key = ?")) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return null;
-        String failureClass = rs.getString(2);
+  /** The recorded outcome of task {@code id} ({@code key}), or null: its output, or (as its failure) a RemoteTaskException. */
+  ResultRow find(long id, String key) {
+    long seq;
+    synchronized (resultRows) {
+      seq = resultRows.get(id);
+    }
+    if (seq < 0) return null;
+    synchronized (reader) {
+      return read(seq, id, key);
+    }
+  }
+
+  /** A new task row's number (rows are written in a later commit, in any order). */
+  long nextTaskSeq() {
+    return nextTaskSeq.getAndIncrement();
+  }
+
+  private ResultRow read(long seq, long id, String key) {
+    try {
+      findResult.setLong(1, seq);
+      try (ResultSet rs = findResult.executeQuery()) {
+        if (!rs.next() || !key.equals(rs.getString(1))) return null;
+        String failureClass = rs.getString(3);
         RuntimeException failure = failureClass == null ? null
-            : new RemoteTaskException(failureClass, rs.getString(3), rs.getString(4));
-        return new ResultRow(key, failure == null ? rs.getBytes(1) : null, failure, rs.getLong(5));
+            : new RemoteTaskException(failureClass, rs.getString(4), rs.getString(5));
+        return new ResultRow(id, key, failure == null ? rs.getBytes(2) : null, failure, rs.getLong(6));
       }
     } catch (SQLException e) {
       throw new JournalException(describe(file, e), e);
@@ -314,64 +367,84 @@ final class JournalStore implements AutoCloseable {
    * One transaction: the submitted tasks, the re-runs, the results and this run's counters.
    * Either all of it is on disk when this returns, or none of it is (and it throws).
    */
-  void write(List<TaskRow> tasks, List<String> reruns, List<ResultRow> rows, long redelivered) {
+  void write(List<TaskRow> tasks, List<Long> reruns, List<ResultRow> rows, long redelivered) {
+    LongMap added = new LongMap();
+    List<long[]> addedRows = new ArrayList<>();
     try (Statement st = db.createStatement()) {
       st.execute("BEGIN IMMEDIATE");
       try {
-        int added = 0;
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO tasks VALUES (?, ?, 1, ?)"
-            + " ON CONFLICT (key) DO UPDATE SET attempts = attempts + 1")) {
-          for (TaskRow t : tasks) {
-            ps.setString(1, t.key());
-            ps.setBytes(2, t.payloadHash());
-            ps.setInt(3, run);
-            ps.executeUpdate();
+        for (TaskRow t : tasks) {
+          insertTask.setLong(1, t.seq());
+          insertTask.setLong(2, t.id());
+          insertTask.setString(3, t.key());
+          insertTask.setBytes(4, t.payloadHash());
+          insertTask.setInt(5, run);
+          insertTask.addBatch();
+        }
+        if (!tasks.isEmpty()) insertTask.executeBatch();
+        for (long id : reruns) {
+          countRerun.setLong(1, id);
+          countRerun.addBatch();
+        }
+        if (!reruns.isEmpty()) countRerun.executeBatch();
+        long seq = nextResultSeq;
+        for (ResultRow r : rows) {
+          boolean known;
+          synchronized (resultRows) {
+            known = resultRows.contains(r.id());
           }
-        }
-        try (PreparedStatement ps = db.prepareStatement("UPDATE tasks SET attempts = attempts + 1 WHERE key = ?")) {
-          for (String k : reruns) {
-            ps.setString(1, k);
-            ps.executeUpdate();
+          if (known || added.contains(r.id())) continue; // same key (or same input) twice: the first result stands
+          added.put(r.id(), seq);
+          addedRows.add(new long[] {r.id(), seq});
+          insertResult.setLong(1, seq++);
+          insertResult.setLong(2, r.id());
+          insertResult.setString(3, r.key());
+          insertResult.setInt(4, run);
+          insertResult.setBytes(5, r.failure() == null ? r.output() : null);
+          if (r.failure() instanceof RemoteTaskException x) {
+            insertResult.setString(6, x.remoteClass());
+            insertResult.setString(7, x.remoteMessage());
+            insertResult.setString(8, x.remoteTrace());
+          } else if (r.failure() != null) {
+            insertResult.setString(6, r.failure().getClass().getName());
+            insertResult.setString(7, r.failure().getMessage());
+            insertResult.setString(8, "");
+          } else {
+            insertResult.setNull(6, java.sql.Types.VARCHAR);
+            insertResult.setNull(7, java.sql.Types.VARCHAR);
+            insertResult.setNull(8, java.sql.Types.VARCHAR);
           }
+          insertResult.setLong(9, r.doneAt());
+          insertResult.addBatch();
         }
-        try (PreparedStatement ps = db.prepareStatement("INSERT OR IGNORE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-          for (ResultRow r : rows) {
-            ps.setString(1, r.key());
-            ps.setInt(2, run);
-            ps.setBytes(3, r.failure() == null ? r.output() : null);
-            if (r.failure() instanceof RemoteTaskException x) {
-              ps.setString(4, x.remoteClass());
-              ps.setString(5, x.remoteMessage());
-              ps.setString(6, x.remoteTrace());
-            } else if (r.failure() != null) {
-              ps.setString(4, r.failure().getClass().getName());
-              ps.setString(5, r.failure().getMessage());
-              ps.setString(6, "");
-            } else {
-              ps.setNull(4, java.sql.Types.VARCHAR);
-              ps.setNull(5, java.sql.Types.VARCHAR);
-              ps.setNull(6, java.sql.Types.VARCHAR);
-            }
-            ps.setLong(7, r.doneAt());
-            added += ps.executeUpdate();
-          }
-        }
-        try (PreparedStatement ps = db.prepareStatement(
-            "UPDATE runs SET executed = executed + ?, redelivered = ? WHERE run = ?")) {
-          ps.setInt(1, added);
-          ps.setLong(2, redelivered);
-          ps.setInt(3, run);
-          ps.executeUpdate();
-        }
+        if (!addedRows.isEmpty()) insertResult.executeBatch();
+        updateRun.setInt(1, addedRows.size());
+        updateRun.setLong(2, redelivered);
+        updateRun.setInt(3, run);
+        updateRun.executeUpdate();
         st.execute("COMMIT");
-        results += added;
+        nextResultSeq = seq;
+        synchronized (resultRows) {
+          for (long[] r : addedRows) resultRows.put(r[0], r[1]);
+        }
       } catch (SQLException e) {
+        clearBatches();
         rollback();
         throw e;
       }
     } catch (SQLException e) {
       throw new JournalException(describe(file, e) + "; " + rows.size() + " results not journalled (their tasks fail"
           + " with this error)", e);
+    }
+  }
+
+  private void clearBatches() {
+    for (PreparedStatement ps : new PreparedStatement[] {insertTask, countRerun, insertResult}) {
+      try {
+        ps.clearBatch();
+      } catch (SQLException ignored) {
+        // nothing queued
+      }
     }
   }
 
@@ -397,7 +470,7 @@ final class JournalStore implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
+    try (Connection r = reader) {
       db.close();
     } catch (SQLException e) {
       throw new JournalException(describe(file, e), e);
