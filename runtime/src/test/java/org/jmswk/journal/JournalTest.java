@@ -80,6 +80,16 @@ class JournalTest {
     assertEquals(3, rows(file, "SELECT executed FROM runs WHERE run = 1"));
     assertEquals(3, rows(file, "SELECT count(*) FROM tasks"));
     assertEquals("wal", walMode(file));
+
+    JournalSummary summary = JournalSummary.read(file);
+    assertEquals("job-1", summary.jobId());
+    assertEquals(3, summary.tasks());
+    assertEquals(3, summary.done());
+    assertEquals(1, summary.failed());
+    assertEquals(2, summary.runs().size());
+    assertEquals(3, summary.runs().get(1).redelivered());
+    assertNotNull(summary.runs().get(1).ended(), "a run closed cleanly has its end");
+    assertTrue(summary.lines().get(0).startsWith("tasks 3, done 3 (failed 1)"), summary.lines().get(0));
   }
 
   private static String walMode(Path file) throws Exception {
