@@ -36,7 +36,12 @@ import picocli.CommandLine.Parameters;
         "Inside the script a plain `mpiexec` gets the job's hosts and slots, so MPI_UNIVERSE_SIZE",
         "covers the dynamic workers. The job ends when the script ends; every process of the job",
         "still running is then ended. The job's output, hostfile and statistics (stats.json) are",
-        "kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR)."},
+        "kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR).",
+        "",
+        "--rerun ID runs job ID again in its job directory, as it was submitted (script, arguments,",
+        "options) and with the same job id, so an executor with the job's journal resumes: results",
+        "of the earlier runs are re-delivered, only the missing tasks run. The earlier run's",
+        "output is kept as output.run-N.txt."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"the script's exit code", "2:the job script or the command line is wrong (nothing ran)",
         "137:the job was ended at its time limit"})
@@ -65,7 +70,14 @@ public final class SubCommand implements Callable<Integer> {
   @Option(names = "-x", paramLabel = "VAR=value", description = "Set a variable in the job's environment.")
   List<String> exports = new ArrayList<>();
 
-  @Parameters(index = "0", paramLabel = "SCRIPT", description = "The job script.")
+  @Option(names = "--rerun", paramLabel = "ID", description = "Run job ID again in its job directory, as it was"
+      + " submitted (no SCRIPT then).")
+  String rerun;
+
+  /** The job directory of a job run again ({@link JobRerun}); null: a new job. */
+  Path rerunDir;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT", description = "The job script.")
   Path script;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the job script.")
@@ -73,6 +85,17 @@ public final class SubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (rerun != null) {
+      if (script != null) {
+        System.err.println("jmswk sub: --rerun ID runs the job as it was submitted; give no SCRIPT with it");
+        return 2;
+      }
+      return JobRerun.rerun(rerun);
+    }
+    if (script == null) {
+      System.err.println("jmswk sub: give a job script (or --rerun ID)");
+      return 2;
+    }
     List<String> lines;
     try {
       lines = Files.readAllLines(script);
@@ -101,14 +124,32 @@ public final class SubCommand implements Callable<Integer> {
         return 2;
       }
       int nodes = cluster.contains(":") ? Integer.parseInt(cluster.substring(7)) : Math.max(1, spec.nodes() - 1);
-      return runOnCluster(spec, script.toAbsolutePath(), args, nodes);
+      return runOnCluster(spec, script.toAbsolutePath(), args, nodes, jobDir());
     }
-    return run(spec, script, args);
+    return run(spec, script, args, jobDir());
+  }
+
+  /** The job's directory: a new one (recording how the job was submitted), or the one run again. */
+  private Path jobDir() throws IOException {
+    if (rerunDir != null) return rerunDir;
+    Path dir = JobRunner.newJobDir();
+    List<String> again = new ArrayList<>();
+    if (mswk) again.add("--mswk");
+    if (printStats) again.add("-s");
+    if (step) again.add("--step");
+    if (bulk) again.add("--bulk");
+    if (interactive) again.add("--interact");
+    if (cluster != null) again.addAll(List.of("--cluster", cluster));
+    for (String x : exports) again.addAll(List.of("-x", x));
+    again.add("--");
+    again.add(script.toAbsolutePath().toString());
+    again.addAll(args);
+    JobRerun.record(dir, again);
+    return dir;
   }
 
   /** Starts a cluster for the job, runs the job script on its head, removes the cluster. */
-  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes) throws IOException {
-    Path jobDir = JobRunner.newJobDir();
+  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes, Path jobDir) throws IOException {
     ClusterSpec clusterSpec = ClusterSpec.defaults()
         .withName("jmswk-job" + jobDir.getFileName() + "-" + ProcessHandle.current().pid())
         .withNodes(slaveNodes).withSlotsPerNode(spec.slotsPerNode())
@@ -131,8 +172,7 @@ public final class SubCommand implements Callable<Integer> {
   }
 
   /** Runs a parsed job on the target the environment calls for; prints what happened. */
-  static int run(JobSpec spec, Path script, List<String> args) throws IOException {
-    Path jobDir = JobRunner.newJobDir();
+  static int run(JobSpec spec, Path script, List<String> args, Path jobDir) throws IOException {
     Path hostfile = jobDir.resolve("hostfile");
     Launch launch;
     try {
