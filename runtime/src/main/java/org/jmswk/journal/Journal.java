@@ -138,6 +138,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     lastEntry.set(new Object[] {input, e});
     JournalStore.ResultRow r = store.find(e.id(), e.key());
     if (r == null) return null;
+    lastEntry.remove(); // not submitted: nothing to hand on
     redelivered.incrementAndGet();
     return new Outcome(-1, r.output(), r.failure());
   }
@@ -191,6 +192,8 @@ public final class Journal implements ExecutorListener, AutoCloseable {
           executed.addAndGet(rows.size());
         } catch (JournalException e) {
           error = e;
+        } catch (RuntimeException e) { // whatever it was, no batch may pass as written
+          error = new JournalException("journal " + store.file() + ": " + e, e);
         }
         for (Batch b : all) {
           b.error = error;
