@@ -31,6 +31,10 @@ public final class StatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the list as JSON.")
   boolean json;
 
+  @Option(names = "--journal", description = {"With a job id: the job's task figures (done, failed, retried) and its",
+      "resume history (each run: re-delivered vs executed) from its journal."})
+  boolean journal;
+
   @Override
   public Integer call() throws IOException {
     if (jobId != null) {
@@ -39,6 +43,7 @@ public final class StatCommand implements Callable<Integer> {
         System.err.println("jmswk stat: no job " + jobId + " under " + JobRunner.jobsRoot());
         return 1;
       }
+      if (journal) return JournalFigures.print(stats.getParent().resolve("journal.sqlite"));
       if (!Files.exists(stats)) {
         System.out.println("job " + jobId + " has no statistics yet (still running?)");
         return 0;

@@ -40,7 +40,12 @@ import picocli.CommandLine.Parameters;
         "The vendor's pjaexe works inside the job; pjsub is this command. The job ends when the",
         "script ends; every process of the job still running is then ended. The job's output,",
         "hostfile and statistics (stats.json) are kept in ~/.jmswk/jobs/ID (JMSWK_JOBS_DIR); -o/-e",
-        "(or #PJM -o/-e/-j, #SBATCH --output/--error, %%j = the job id) also put it where they say."},
+        "(or #PJM -o/-e/-j, #SBATCH --output/--error, %%j = the job id) also put it where they say.",
+        "",
+        "--rerun ID runs job ID again in its job directory, as it was submitted (script, arguments,",
+        "options) and with the same job id, so an executor with the job's journal resumes: results",
+        "of the earlier runs are re-delivered, only the missing tasks run. The earlier run's",
+        "output is kept as output.run-N.txt."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"N:the job script's exit status, normally its mpiexec's (the master's)",
         "2:the job script or the command line is wrong (nothing ran)",
@@ -100,7 +105,14 @@ public final class SubCommand implements Callable<Integer> {
       + " environment anyway; on a container cluster pass variables with -x.")
   boolean exportAll;
 
-  @Parameters(index = "0", paramLabel = "SCRIPT", description = "The job script.")
+  @Option(names = "--rerun", paramLabel = "ID", description = "Run job ID again in its job directory, as it was"
+      + " submitted (no SCRIPT then).")
+  String rerun;
+
+  /** The job directory of a job run again ({@link JobRerun}); null: a new job. */
+  Path rerunDir;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "SCRIPT", description = "The job script.")
   Path script;
 
   @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments for the job script.")
@@ -108,6 +120,17 @@ public final class SubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (rerun != null) {
+      if (script != null) {
+        System.err.println("jmswk sub: --rerun ID runs the job as it was submitted; give no SCRIPT with it");
+        return 2;
+      }
+      return JobRerun.rerun(rerun);
+    }
+    if (script == null) {
+      System.err.println("jmswk sub: give a job script (or --rerun ID)");
+      return 2;
+    }
     List<String> lines;
     try {
       lines = Files.readAllLines(script);
@@ -115,19 +138,7 @@ public final class SubCommand implements Callable<Integer> {
       System.err.println("jmswk sub: no such job script: " + script);
       return 2;
     }
-    List<String> submitOptions = new ArrayList<>();
-    if (step) submitOptions.add("--step");
-    if (bulk) submitOptions.add("--bulk");
-    if (interactive) submitOptions.add("--interact");
-    if (printStats) submitOptions.add("-s");
-    for (String x : exports) submitOptions.addAll(List.of("-x", x));
-    for (String l : resources) submitOptions.addAll(List.of("-L", l));
-    for (String m : mpiOptions) submitOptions.addAll(List.of("--mpi", m));
-    if (group != null) submitOptions.addAll(List.of("-g", group));
-    if (name != null) submitOptions.addAll(List.of("-N", name));
-    if (stdoutFile != null) submitOptions.addAll(List.of("-o", stdoutFile));
-    if (stderrFile != null) submitOptions.addAll(List.of("-e", stderrFile));
-    if (join) submitOptions.add("-j");
+    List<String> submitOptions = submitOptions();
     JobSpec spec;
     try {
       spec = JobScriptParser.parse(script.toString(), lines, mswk, submitOptions);
@@ -151,14 +162,48 @@ public final class SubCommand implements Callable<Integer> {
         return 2;
       }
       int nodes = cluster.contains(":") ? Integer.parseInt(cluster.substring(7)) : Math.max(1, spec.nodes() - 1);
-      return runOnCluster(spec, script.toAbsolutePath(), args, nodes, image);
+      return runOnCluster(spec, script.toAbsolutePath(), args, nodes, image, jobDir());
     }
-    return run(spec, script, args);
+    return run(spec, script, args, jobDir());
+  }
+
+  /** The options that stand for #PJM directives, as the parser takes them. */
+  private List<String> submitOptions() {
+    List<String> submitOptions = new ArrayList<>();
+    if (step) submitOptions.add("--step");
+    if (bulk) submitOptions.add("--bulk");
+    if (interactive) submitOptions.add("--interact");
+    if (printStats) submitOptions.add("-s");
+    for (String x : exports) submitOptions.addAll(List.of("-x", x));
+    for (String l : resources) submitOptions.addAll(List.of("-L", l));
+    for (String m : mpiOptions) submitOptions.addAll(List.of("--mpi", m));
+    if (group != null) submitOptions.addAll(List.of("-g", group));
+    if (name != null) submitOptions.addAll(List.of("-N", name));
+    if (stdoutFile != null) submitOptions.addAll(List.of("-o", stdoutFile));
+    if (stderrFile != null) submitOptions.addAll(List.of("-e", stderrFile));
+    if (join) submitOptions.add("-j");
+    return submitOptions;
+  }
+
+  /** The job's directory: a new one (recording how the job was submitted), or the one run again. */
+  private Path jobDir() throws IOException {
+    if (rerunDir != null) return rerunDir;
+    Path dir = JobRunner.newJobDir();
+    List<String> again = new ArrayList<>();
+    if (mswk) again.add("--mswk");
+    again.addAll(submitOptions());
+    if (cluster != null) again.addAll(List.of("--cluster", cluster));
+    if (image != null) again.addAll(List.of("--image", image));
+    again.add("--");
+    again.add(script.toAbsolutePath().toString());
+    again.addAll(args);
+    JobRerun.record(dir, again);
+    return dir;
   }
 
   /** Starts a cluster for the job, runs the job script on its head, removes the cluster. */
-  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes, String image) throws IOException {
-    Path jobDir = JobRunner.newJobDir();
+  static int runOnCluster(JobSpec spec, Path script, List<String> args, int slaveNodes, String image, Path jobDir)
+      throws IOException {
     ClusterSpec defaults = ClusterSpec.defaults();
     ClusterSpec clusterSpec = (image == null ? defaults : defaults.withImage(image))
         .withName("jmswk-job" + jobDir.getFileName() + "-" + ProcessHandle.current().pid())
@@ -182,8 +227,7 @@ public final class SubCommand implements Callable<Integer> {
   }
 
   /** Runs a parsed job on the target the environment calls for; prints what happened. */
-  static int run(JobSpec spec, Path script, List<String> args) throws IOException {
-    Path jobDir = JobRunner.newJobDir();
+  static int run(JobSpec spec, Path script, List<String> args, Path jobDir) throws IOException {
     Path hostfile = jobDir.resolve("hostfile");
     Launch launch;
     try {

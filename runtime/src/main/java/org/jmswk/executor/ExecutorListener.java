@@ -25,6 +25,23 @@ public interface ExecutorListener {
    */
   default void beforeDelivery(List<Outcome> outcomes) throws Exception {}
 
+  /**
+   * A journal's recorded outcome of a task submitted again (by {@code key}, or by its input
+   * when {@code key} is null), or null to run it. A non-null answer completes the task's future
+   * at once and the task is never dispatched. Called on the submitting thread, outside the
+   * executor's lock.
+   */
+  default Outcome recall(String key, byte[] input) {
+    return null;
+  }
+
+  /**
+   * Element {@code elementId} of a {@code submit} or {@code invokeAll} task ({@code key} may be
+   * null) is about to be queued: called under the executor's lock, so before any worker can
+   * have it; keep it to memory.
+   */
+  default void submitted(long elementId, String key, byte[] input) {}
+
   /** True to get {@link #beforeDelivery} calls (outcomes are only assembled when asked for). */
   default boolean wantsOutcomes() {
     return false;

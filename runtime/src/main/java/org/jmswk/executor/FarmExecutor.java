@@ -201,14 +201,42 @@ public final class FarmExecutor implements AutoCloseable {
 
   /** Typed: {@code in} encodes the task here, {@code out} decodes the worker's result. */
   public <T, R> CompletableFuture<R> submit(T task, Codec<T> in, Codec<R> out) {
+    return submit(null, task, in, out);
+  }
+
+  /**
+   * With a task key: a journal ({@link ExecutorListener#recall}) that holds the outcome of
+   * {@code key} from an earlier run completes the future with it, without running the task.
+   * {@code key} null: matched by the task's encoded input.
+   */
+  public <T, R> CompletableFuture<R> submit(String key, T task, Codec<T> in, Codec<R> out) {
     byte[] bytes = checked(in.encode(task));
     CompletableFuture<R> future = new CompletableFuture<>();
+    if (recalled(key, bytes, out, future)) return future;
     synchronized (scheduler) {
       refuseIfShutdown();
+      listener.submitted(nextTaskId, key, bytes);
       scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
     }
     pump();
     return future;
+  }
+
+  /** Completes {@code future} with the listener's recorded outcome of the task, if it has one. */
+  private <R> boolean recalled(String key, byte[] input, Codec<R> out, CompletableFuture<R> future) {
+    ExecutorListener.Outcome o = listener.recall(key, input);
+    if (o == null) return false;
+    refuseIfShutdown();
+    if (o.failure() != null) {
+      future.completeExceptionally(o.failure());
+    } else {
+      try {
+        future.complete(out.decode(o.output()));
+      } catch (RuntimeException e) {
+        future.completeExceptionally(e);
+      }
+    }
+    return true;
   }
 
   /** One future per element, in input order (each element its own task, batched on the wire). */
@@ -216,12 +244,17 @@ public final class FarmExecutor implements AutoCloseable {
     List<byte[]> inputs = new ArrayList<>(tasks.size());
     for (T t : tasks) inputs.add(checked(in.encode(t))); // encoded before any is queued: all or none
     List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
+    List<SingleTask<R>> all = new ArrayList<>(inputs.size());
+    for (byte[] b : inputs) {
+      CompletableFuture<R> f = new CompletableFuture<>();
+      if (!recalled(null, b, out, f)) all.add(new SingleTask<>(0, b, out, f));
+      futures.add(f);
+    }
     synchronized (scheduler) {
       refuseIfShutdown();
-      for (byte[] b : inputs) {
-        CompletableFuture<R> f = new CompletableFuture<>();
-        scheduler.enqueue(new SingleTask<>(nextTaskId++, b, out, f));
-        futures.add(f);
+      for (SingleTask<R> t : all) {
+        listener.submitted(nextTaskId, null, t.input(0));
+        scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
       }
     }
     pump();

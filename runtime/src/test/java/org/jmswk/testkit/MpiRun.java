@@ -133,6 +133,14 @@ public final class MpiRun {
     return all;
   }
 
+  /** The mpirun command with its environment, for a test that starts it and waits itself. */
+  public ProcessBuilder processBuilder() {
+    ProcessBuilder pb = new ProcessBuilder(command());
+    pb.environment().remove("JMSWK_THREAD_LEVEL");
+    pb.environment().putAll(environment());
+    return pb;
+  }
+
   /** Runs the job to its end or to the timeout; never waits longer than timeout + ~15 s. */
   public Result run() {
     List<String> cmd = command();
@@ -144,12 +152,10 @@ public final class MpiRun {
     }
     File out = dir.resolve("stdout").toFile();
     File err = dir.resolve("stderr").toFile();
-    ProcessBuilder pb = new ProcessBuilder(cmd)
+    ProcessBuilder pb = processBuilder()
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out)
         .redirectError(err);
-    pb.environment().remove("JMSWK_THREAD_LEVEL");
-    pb.environment().putAll(environment());
     long start = System.nanoTime();
     Process process;
     try {
@@ -179,7 +185,7 @@ public final class MpiRun {
    * Ends the job: SIGTERM to mpirun (which then cleans up its ranks and session directory), and
    * after at most 3 s SIGKILL to every process that was in its tree; each wait bounded.
    */
-  static void killTree(Process process) {
+  public static void killTree(Process process) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     process.destroy();
     try {
