@@ -48,12 +48,14 @@ public final class SweepMaster {
       // the first submission: the points' task ids are 0..points-1
       List<CompletableFuture<String>> values = farm.invokeAll(xs, SweepWorker.DOUBLE, Codec.UTF8);
       for (int i = 0; i < points; i++) {
-        int attempts = 1 + reruns.getOrDefault((long) i, 0);
         try {
-          System.out.printf("x=%s f(x)=%s attempts=%d%n", xs.get(i), values.get(i).get(), attempts);
+          String value = values.get(i).get();
+          // counted once the point has ended: a re-run is announced before its result arrives
+          System.out.printf("x=%s f(x)=%s attempts=%d%n", xs.get(i), value, attempts(reruns, i));
           ok++;
         } catch (ExecutionException failed) {
-          System.out.printf("x=%s FAILED after %d attempts: %s%n", xs.get(i), attempts, failed.getCause().getMessage());
+          System.out.printf("x=%s FAILED after %d attempts: %s%n", xs.get(i), attempts(reruns, i),
+              failed.getCause().getMessage());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           break;
@@ -66,6 +68,10 @@ public final class SweepMaster {
     MPI.statusIfShutdownStuck(status);
     MPI.finish();
     System.exit(status);
+  }
+
+  private static int attempts(Map<Long, Integer> reruns, int point) {
+    return 1 + reruns.getOrDefault((long) point, 0);
   }
 
   /** "WorkerInfo[id=.., pid=.., node=.., host=..]" as the farm has always logged it. */

@@ -111,20 +111,29 @@ class FarmNodeLossClusterTest {
   void aKilledLauncherOnTheWorkersNodeEndsOnlyThatWorkerAndLeavesTheAnsweringNodeInUse() throws Exception {
     // the per-worker mpiexec on node2 is that node's launcher (the MPI daemon of its domain)
     String out = runWithFault(cluster -> {
+      List<String> before = workerProcesses(cluster);
+      assertFalse(before.isEmpty(), "a worker runs on node2");
       assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2");
       try {
         Thread.sleep(3000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      // its worker lost its launcher and exited by itself (nobody else is left to end it)
-      ExecResult left = cluster.exec("node2", Duration.ofSeconds(10), "/", java.util.Map.of(), null, List.of("pgrep", "-f", WORKER_JVM));
-      assertEquals(1, left.exitCode(), "no worker JVM left on node2: " + left.output());
+      // its worker lost its launcher and exited by itself (nobody else is left to end it); the
+      // node stays in use, so a replacement may already run there under new pids
+      List<String> left = workerProcesses(cluster).stream().filter(before::contains).toList();
+      assertEquals(List.of(), left, "the worker whose launcher was killed is gone from node2 (before: " + before + ")");
     });
     // node-level evidence only: node2 still answers its ssh probe, so it stays in use
     assertJobSurvivedNode2(out, false);
     assertFalse(out.contains("node-excluded"), "a node that answers is not excluded for its launcher's death\n" + out);
     assertTrue(out.contains("FAILED NODES : -"), out);
+  }
+
+  /** The pids on node2 whose command line names the worker (its JVM and its mpiexec). */
+  private static List<String> workerProcesses(Cluster cluster) {
+    ExecResult r = cluster.exec("node2", Duration.ofSeconds(10), "/", java.util.Map.of(), null, List.of("pgrep", "-f", WORKER_JVM));
+    return r.output().lines().map(String::strip).filter(l -> l.matches("\\d+")).toList();
   }
 
   @Test
