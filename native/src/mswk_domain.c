@@ -303,6 +303,16 @@ static int info_value(MPI_Info info, const char *key, char *v, int len) {
   return flag;
 }
 
+/* Children of one spawn share one MPI_COMM_WORLD: failure domains of one process each cannot
+ * give that, so such a spawn is refused (MPI_ERR_SPAWN) rather than run with a different world. */
+static int too_many_children(int n) {
+  fprintf(stderr, "jmswk: MPI_Comm_spawn of %d processes in one call: in a multi-node --mswk job each spawned "
+                  "process gets a failure domain (and an MPI_COMM_WORLD) of its own, so children of one call "
+                  "cannot share a world; spawn one process per call, or set JMSWK_DOMAIN_SPAWN=0 for Open MPI's "
+                  "spawn (the children then share the job's fate: a lost node ends the job)\n", n);
+  return MPI_ERR_SPAWN;
+}
+
 HIDDEN_FN int mswk_domain_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root,
                                 MPI_Comm comm, MPI_Comm *intercomm, int errcodes[]) {
   if (!domain_mode()) return PMPI_Comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
@@ -315,6 +325,10 @@ HIDDEN_FN int mswk_domain_spawn(const char *command, char *argv[], int maxprocs,
     return MPI_ERR_COMM;
   }
   if (maxprocs < 1) return MPI_ERR_ARG;
+  if (maxprocs > 1) {
+    if (errcodes != MPI_ERRCODES_IGNORE) for (int i = 0; i < maxprocs; i++) errcodes[i] = MPI_ERR_SPAWN;
+    return too_many_children(maxprocs);
+  }
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
   char host[NODELEN], wdir[4096];
@@ -398,35 +412,12 @@ API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], con
                                 int errcodes[]) {
   if (!domain_mode())
     return PMPI_Comm_spawn_multiple(count, commands, argvs, maxprocs, infos, root, comm, intercomm, errcodes);
-  /* one stand-in over all commands' children, in order */
   int total = 0;
   for (int i = 0; i < count; i++) total += maxprocs[i];
-  MPI_Comm parts[count > 0 ? count : 1];
-  int rc = MPI_SUCCESS, done = 0, at = 0;
-  for (; done < count; done++) {
-    rc = mswk_domain_spawn(commands[done], argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[done], maxprocs[done],
-                           infos[done], root, comm, &parts[done],
-                           errcodes == MPI_ERRCODES_IGNORE ? MPI_ERRCODES_IGNORE : errcodes + at);
-    at += maxprocs[done];
-    if (rc != MPI_SUCCESS) break;
-  }
-  if (rc != MPI_SUCCESS) {
-    for (int i = 0; i < done; i++) MPI_Comm_disconnect(&parts[i]);
-    return rc;
-  }
-  int first = find_standin(parts[0]);
-  MPI_Comm *all = calloc((size_t)total, sizeof(MPI_Comm));
-  for (int i = 0, j = 0; i < count; i++) {
-    int s = find_standin(parts[i]);
-    memcpy(all + j, standins[s].children, sizeof(MPI_Comm) * (size_t)standins[s].n);
-    j += standins[s].n;
-    if (i > 0) { free(standins[s].children); standins[s].used = 0; PMPI_Comm_free(&parts[i]); }
-  }
-  free(standins[first].children);
-  standins[first].children = all;
-  standins[first].n = total;
-  *intercomm = parts[0];
-  return MPI_SUCCESS;
+  if (count == 1) /* one command: the same as MPI_Comm_spawn (and its limits) */
+    return mswk_domain_spawn(commands[0], argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[0], maxprocs[0], infos[0],
+                             root, comm, intercomm, errcodes);
+  return too_many_children(total);
 }
 
 API int MPI_Comm_get_parent(MPI_Comm *parent) {

@@ -11,7 +11,7 @@
  *   spawn_domains [workers] [tasks] [task_ms]       (master; the worker role is argv[1]=worker)
  * A worker computes each task for task_ms (default 500) milliseconds.
  * Output: "worker started on HOST", "result T from HOST", "master: worker W lost (...)",
- * "master: N of N tasks done". Exit 0 when every task is done.
+ * "master: N of N tasks done", then the median spawn and exchange times. Exit 0 when every task is done.
  */
 #include <mpi.h>
 #include <mpi-ext.h>
@@ -60,7 +60,21 @@ static char task_ms_arg[16] = "500";
 static char ports[MAXW][MPI_MAX_PORT_NAME];
 
 /* spawn worker w, give it its port, let go of the spawn intercommunicator at once */
+static double spawn_ms[4096], round_ms[4096];
+static int nspawn, nround;
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+static double median(double *v, int n) {
+  if (n == 0) return 0;
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static int spawn_worker(int w) {
+  double t0 = MPI_Wtime();
   MPI_Comm ic;
   int err = 0;
   char *args[] = {"worker", task_ms_arg, NULL};
@@ -70,6 +84,7 @@ static int spawn_worker(int w) {
   MPI_Comm_remote_size(ic, &remote);
   rc = MPI_Send(ports[w], (int)strlen(ports[w]) + 1, MPI_CHAR, 0, 0, ic);
   MPI_Comm_disconnect(&ic);
+  if (nspawn < 4096) spawn_ms[nspawn++] = (MPI_Wtime() - t0) * 1e3;
   if (remote != 1) printf("master: spawn intercomm has %d remote processes\n", remote);
   return rc;
 }
@@ -96,7 +111,8 @@ int main(int argc, char **argv) {
   (void)next;
   while (ndone < ntasks) {
     MPI_Comm comm[MAXW];
-    int task[MAXW];
+    int task[MAXW], exchanges = 0, round_lost = lost;
+    double t0 = MPI_Wtime();
     for (int w = 0; w < nw; w++) { /* hand out a task to each worker */
       comm[w] = MPI_COMM_NULL;
       task[w] = -1;
@@ -125,6 +141,7 @@ int main(int argc, char **argv) {
         char host[200];
         sscanf(msg, "%d %199s", &r, host);
         if (r == task[w] * task[w] && !done[task[w]]) { done[task[w]] = 1; ndone++; }
+        exchanges++;
         printf("result %d from %s\n", task[w], host);
         rc = FJMPI_Mswk_disconnect(&comm[w]);
         if (rc != MPI_SUCCESS) printf("master: disconnect from worker %d failed (%d)\n", w, rc);
@@ -138,6 +155,8 @@ int main(int argc, char **argv) {
       }
       fflush(stdout);
     }
+    /* one exchange = accept + send + recv + disconnect (with task_ms 0, the Mswk cost) */
+    if (exchanges > 0 && lost == round_lost && nround < 4096) round_ms[nround++] = (MPI_Wtime() - t0) * 1e3 / exchanges;
   }
   for (int w = 0; w < nw; w++) { /* stop the workers */
     MPI_Comm c;
@@ -149,6 +168,8 @@ int main(int argc, char **argv) {
     MPI_Close_port(ports[w]);
   }
   printf("master: %d of %d tasks done, %d workers lost\n", ndone, ntasks, lost);
+  printf("master: median spawn %.1f ms (%d spawns), median exchange %.3f ms (%d rounds)\n", median(spawn_ms, nspawn),
+         nspawn, median(round_ms, nround), nround);
   fflush(stdout);
   MPI_Finalize();
   return ndone == ntasks ? 0 : 1;
