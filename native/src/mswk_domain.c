@@ -402,9 +402,15 @@ HIDDEN_FN void mswk_domain_stop(void) {
 }
 
 /* ---- interposed MPI calls ------------------------------------------------------------- */
+/* An error of a spawn that never entered Open MPI goes to comm's error handler, as MPI's would. */
+static int spawn_error(MPI_Comm comm, int rc) {
+  if (rc != MPI_SUCCESS && domain_mode()) PMPI_Comm_call_errhandler(comm, rc);
+  return rc;
+}
+
 API int MPI_Comm_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,
                        MPI_Comm *intercomm, int errcodes[]) {
-  return mswk_domain_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+  return spawn_error(comm, mswk_domain_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes));
 }
 
 API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], const int maxprocs[],
@@ -415,9 +421,9 @@ API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], con
   int total = 0;
   for (int i = 0; i < count; i++) total += maxprocs[i];
   if (count == 1) /* one command: the same as MPI_Comm_spawn (and its limits) */
-    return mswk_domain_spawn(commands[0], argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[0], maxprocs[0], infos[0],
-                             root, comm, intercomm, errcodes);
-  return too_many_children(total);
+    return spawn_error(comm, mswk_domain_spawn(commands[0], argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[0],
+                                               maxprocs[0], infos[0], root, comm, intercomm, errcodes));
+  return spawn_error(comm, too_many_children(total));
 }
 
 API int MPI_Comm_get_parent(MPI_Comm *parent) {

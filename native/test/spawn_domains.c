@@ -9,6 +9,7 @@
  * failure domain of its own (mswk_domain.c), so a lost node costs only its worker.
  *
  *   spawn_domains [workers] [tasks] [task_ms]       (master; the worker role is argv[1]=worker)
+ *   spawn_domains many     (one MPI_Comm_spawn of 2 processes: refused in a domain-split job)
  * A worker computes each task for task_ms (default 500) milliseconds.
  * Output: "worker started on HOST", "result T from HOST", "master: worker W lost (...)",
  * "master: N of N tasks done", then the median spawn and exchange times. Exit 0 when every task is done.
@@ -94,6 +95,18 @@ int main(int argc, char **argv) {
   MPI_Comm parent;
   MPI_Comm_get_parent(&parent);
   if (argc > 1 && strcmp(argv[1], "worker") == 0) return worker(argc > 2 ? atoi(argv[2]) : 500);
+  if (argc > 1 && strcmp(argv[1], "many") == 0) { /* two children in one call: one world for both */
+    MPI_Comm ic = MPI_COMM_NULL;
+    int errs[2] = {0, 0}, cls = 0;
+    char *args[] = {"worker", NULL};
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    int rc = MPI_Comm_spawn("/bin/true", args, 2, MPI_INFO_NULL, 0, MPI_COMM_SELF, &ic, errs);
+    MPI_Error_class(rc, &cls);
+    printf("master: spawn of 2 in one call: %s\n", rc == MPI_SUCCESS ? "started" : cls == MPI_ERR_SPAWN ? "refused MPI_ERR_SPAWN" : "failed");
+    fflush(stdout);
+    MPI_Finalize();
+    return 0;
+  }
   int *usize, flag = 0;
   MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_UNIVERSE_SIZE, &usize, &flag);
   int nw = argc > 1 ? atoi(argv[1]) : (flag ? *usize - 1 : 2);
