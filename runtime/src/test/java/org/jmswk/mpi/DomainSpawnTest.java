@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jmswk.testkit.OmpiServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,20 +30,13 @@ class DomainSpawnTest {
       .toAbsolutePath().normalize();
 
   @TempDir Path dir;
-  private Process server;
+  private OmpiServerProcess server;
   private Path uri;
 
   @BeforeEach
   void startServer() throws Exception {
-    uri = dir.resolve("ompi-server.uri");
-    server = new ProcessBuilder("ompi-server", "--no-daemonize", "-r", uri.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("ompi-server.log").toFile()).start();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!(Files.exists(uri) && Files.size(uri) > 0)) {
-      assertTrue(System.nanoTime() < until && server.isAlive(), "ompi-server wrote no URI");
-      Thread.sleep(100);
-    }
+    server = OmpiServerProcess.start(dir);
+    uri = server.uri();
     Path job = Files.createDirectories(dir.resolve("job"));
     Files.writeString(job.resolve("hostfile"), "localhost slots=4\n");
     // the remote shell: drops the node name, logs the launch, runs the command in a clean environment as ssh would
@@ -53,8 +47,8 @@ class DomainSpawnTest {
   }
 
   @AfterEach
-  void stopServer() {
-    if (server != null) server.destroyForcibly();
+  void stopServer() throws InterruptedException {
+    if (server != null) server.close();
   }
 
   private String run(Map<String, String> env, String... args) throws Exception {
