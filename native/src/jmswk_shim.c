@@ -275,7 +275,8 @@ API int jmswk_comm_connect(const char *port, jmswk_handle info, int root, jmswk_
 API int jmswk_comm_spawn(const char *command, char **argv, int maxprocs, jmswk_handle info,
                          int root, jmswk_handle c, jmswk_handle *out, int *errcodes) {
   MPI_Comm n = MPI_COMM_NULL;
-  int rc = MPI_Comm_spawn(command, argv ? argv : MPI_ARGV_NULL, maxprocs, to_info(info), root,
+  /* PMPI: the domain-split spawn (mswk_domain.c) is for C programs; Java keeps Open MPI's */
+  int rc = PMPI_Comm_spawn(command, argv ? argv : MPI_ARGV_NULL, maxprocs, to_info(info), root,
                           to_comm(c), &n, errcodes ? errcodes : MPI_ERRCODES_IGNORE);
   if (n != MPI_COMM_NULL) {
     int erc = returns_errors(n);
@@ -300,7 +301,7 @@ API int jmswk_comm_spawn_multiple(int count, char **commands, char ***argvs, con
     /* MPI wants a real (possibly empty) argv for each command once argvs is given. */
     mpi_argvs[k] = (argvs != NULL && argvs[k] != NULL) ? argvs[k] : no_args;
   }
-  rc = MPI_Comm_spawn_multiple(count, commands, mpi_argvs, (int *)maxprocs,
+  rc = PMPI_Comm_spawn_multiple(count, commands, mpi_argvs, (int *)maxprocs,
                                mpi_infos, root, to_comm(c), &n,
                                errcodes ? errcodes : MPI_ERRCODES_IGNORE);
   free(mpi_infos);

@@ -56,8 +56,10 @@
 #include "jmswk_mswk.h"
 #include "jmswk_handles.h"
 #include "mswk_link.h"
+#include "mswk_domain.h"
 
 #define API __attribute__((visibility("default")))
+#define HIDDEN __attribute__((visibility("hidden")))
 #define KEYLEN 64
 #define EPLEN 64
 #define MAXPEERS 4096
@@ -553,12 +555,15 @@ static int mswk_start(void) {
   if (rc != MPI_SUCCESS) fprintf(stderr, "jmswk: MPI_Publish_name(%s) failed (%d)\n", service, rc);
   dbg("self %s at %s, parent %s", self_key, self_ep, parent_key[0] ? parent_key : "-");
   link_parent();
-  return MPI_SUCCESS;
+  return mswk_domain_child_start();
 }
 
 static int mswk_stop(void) {
   pthread_mutex_lock(&mu);
   if (!started) { pthread_mutex_unlock(&mu); return MPI_SUCCESS; }
+  pthread_mutex_unlock(&mu);
+  mswk_domain_stop();
+  pthread_mutex_lock(&mu);
   stopping = 1;
   pthread_mutex_unlock(&mu);
   wake_thread();
@@ -586,7 +591,7 @@ static int mswk_stop(void) {
   return MPI_SUCCESS;
 }
 
-static int ensure_started(void) {
+HIDDEN int ensure_started(void) {
   if (started) { link_parent(); return MPI_SUCCESS; }
   return mswk_start();
 }
@@ -778,7 +783,7 @@ static int link_done(int rc, mswk_link_t *link, const char *key, const char *por
   if (remember_comm(c, key, port, link) != 0) { /* unremembered, it would be a plain MPI_COMM_SELF */
     fprintf(stderr, "jmswk: more than %d Mswk communicators open; disconnect some\n", MAXCOMMS);
     mswk_link_free(link);
-    MPI_Comm_free(&c);
+    PMPI_Comm_free(&c);
     return MPI_ERR_INTERN;
   }
   dbg("exchange with %s on %s over a link", key, port);
@@ -833,7 +838,7 @@ static int link_bound_ms(void) { return 2 * cfg_timeout_ms + 1000; }
 
 /* ---- the Mswk calls -----------------------------------------------------
  * may_link: the caller takes a stand-in communicator for an exchange across jobs. */
-static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
+HIDDEN int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
                         int may_link) {
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
@@ -870,7 +875,7 @@ static int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm
   return rendezvous_done(rc, r, key, port, newcomm);
 }
 
-static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
+HIDDEN int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm,
                        int may_link) {
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
@@ -921,7 +926,7 @@ static int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
   return rendezvous_done(rc, r, key, port, newcomm);
 }
 
-static int mswk_disconnect(MPI_Comm *comm) {
+HIDDEN int mswk_disconnect(MPI_Comm *comm) {
   if (*comm == MPI_COMM_NULL) return MPI_ERR_COMM;
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
@@ -937,13 +942,13 @@ static int mswk_disconnect(MPI_Comm *comm) {
   }
   if (link || why != 0) {
     mswk_link_free(link);
-    MPI_Comm_free(comm); /* a stand-in is local; disconnect would wait for a dead peer forever */
+    PMPI_Comm_free(comm); /* a stand-in is local; disconnect would wait for a dead peer forever */
     *comm = MPI_COMM_NULL;
     if (why == 0) return MPI_SUCCESS;
     atomic_fetch_add(&st_released, 1);
     return err_peer_dead;
   }
-  return MPI_Comm_disconnect(comm);
+  return PMPI_Comm_disconnect(comm);
 }
 
 /* poll a request; give it up when the peer dies */
@@ -981,7 +986,7 @@ static int wait_request(MPI_Request *req, const char *key, MPI_Status *status, i
   }
 }
 
-static int mswk_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
+HIDDEN int mswk_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
   char key[KEYLEN];
   mswk_link_t *link;
   get_comm_key(comm, key, NULL, &link, 0);
@@ -992,7 +997,7 @@ static int mswk_send(const void *buf, int count, MPI_Datatype type, int dest, in
   return wait_request(&req, key, NULL, 0);
 }
 
-static int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
+HIDDEN int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm,
                      MPI_Status *status) {
   char key[KEYLEN];
   mswk_link_t *link;
@@ -1004,12 +1009,33 @@ static int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int ta
   return wait_request(&req, key, status, 1);
 }
 
+/* ---- for mswk_domain.c ---------------------------------------------------- */
+HIDDEN int mswk_comm_is_link(MPI_Comm c) {
+  char key[KEYLEN];
+  mswk_link_t *link;
+  get_comm_key(c, key, NULL, &link, 0);
+  return link != NULL;
+}
+HIDDEN void mswk_comm_peer(MPI_Comm c, char *key) { get_comm_key(c, key, NULL, NULL, 0); }
+/* 1 alive, 0 dead, -1 unknown; *unreachable: dead by silence */
+HIDDEN int mswk_peer_status(const char *key, int *unreachable) {
+  *unreachable = FJMPI_Mswk_peer_unreachable(key);
+  return FJMPI_Mswk_peer_state(key);
+}
+HIDDEN int mswk_err_peer_dead(void) { return err_peer_dead; }
+/* The peer an accept on port waits for (so its death ends the accept at once). */
+HIDDEN void mswk_expect(const char *port, const char *key) {
+  pthread_mutex_lock(&mu);
+  set_expect_locked(port, key);
+  pthread_mutex_unlock(&mu);
+}
+
 /* ---- exported: C drop-ins ------------------------------------------------ */
 API int FJMPI_Mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
-  return mswk_connect(port, info, root, comm, newcomm, 0);
+  return mswk_connect(port, info, root, comm, newcomm, mswk_domain_active());
 }
 API int FJMPI_Mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
-  return mswk_accept(port, info, root, comm, newcomm, 0);
+  return mswk_accept(port, info, root, comm, newcomm, mswk_domain_active());
 }
 API int FJMPI_Mswk_disconnect(MPI_Comm *comm) { return mswk_disconnect(comm); }
 API int FJMPI_Mswk_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {

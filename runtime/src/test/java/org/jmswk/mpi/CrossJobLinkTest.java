@@ -2,15 +2,13 @@ package org.jmswk.mpi;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jmswk.testkit.Checks;
 import org.jmswk.testkit.MpiRun;
+import org.jmswk.testkit.OmpiServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,28 +22,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrossJobLinkTest {
   @TempDir Path dir;
-  private Process server;
+  private OmpiServerProcess server;
   private Path uri;
 
   /** An ompi-server on this host, the rendezvous of the two jobs. */
   @BeforeEach
   void startServer() throws Exception {
-    uri = dir.resolve("ompi-server.uri");
-    server = new ProcessBuilder("ompi-server", "--no-daemonize", "-r", uri.toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("ompi-server.log").toFile()).start();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!Files.exists(uri) || Files.size(uri) == 0) {
-      assertTrue(System.nanoTime() < until && server.isAlive(), "ompi-server wrote no URI: "
-          + (Files.exists(dir.resolve("ompi-server.log")) ? Files.readString(dir.resolve("ompi-server.log")) : ""));
-      Thread.sleep(50);
-    }
+    server = OmpiServerProcess.start(dir);
+    uri = server.uri();
   }
 
   @AfterEach
   void stopServer() throws InterruptedException {
-    server.destroy();
-    if (!server.waitFor(5, TimeUnit.SECONDS)) server.destroyForcibly();
+    server.close();
   }
 
   private MpiRun job(String role, Path portFile) {
