@@ -16,6 +16,7 @@ import org.jmswk.launcher.job.JobScriptException;
 import org.jmswk.launcher.job.JobScriptParser;
 import org.jmswk.launcher.job.JobSpec;
 import org.jmswk.launcher.job.Launch;
+import org.jmswk.launcher.job.TimeLimitWarning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,10 +46,19 @@ import picocli.CommandLine.Parameters;
         "--rerun ID runs job ID again in its job directory, as it was submitted (script, arguments,",
         "options) and with the same job id, so an executor with the job's journal resumes: results",
         "of the earlier runs are re-delivered, only the missing tasks run. The earlier run's",
-        "output is kept as output.run-N.txt."},
+        "output is kept as output.run-N.txt.",
+        "",
+        "Before the time limit the master is warned: it finds the moment the job will be ended in",
+        "JMSWK_TIME_LIMIT_AT and the warning's lead in JMSWK_TIME_LIMIT_LEAD_S (default 60 s, at most",
+        "a quarter of the limit; under Slurm never after the allocation's end). FarmExecutor then",
+        "hands out only tasks its workers' measured times say will end in time, and halfway through",
+        "the lead fails what is left; with the job's journal the job ends with exit status 75 and",
+        "the end reason \"time limit; N of M tasks done, resumable\": --rerun ID finishes it.",
+        "--signal also sends the master's mpiexec a signal at the warning, as Slurm's --signal."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"N:the job script's exit status, normally its mpiexec's (the master's)",
         "2:the job script or the command line is wrong (nothing ran)",
+        "75:the job stopped at its time limit with tasks left (resume it with --rerun ID)",
         "137:the job was ended at its time limit"})
 public final class SubCommand implements Callable<Integer> {
   @Option(names = "--mswk", description = "A master-worker job: the master may spawn workers while it runs."
@@ -105,6 +115,12 @@ public final class SubCommand implements Callable<Integer> {
       + " environment anyway; on a container cluster pass variables with -x.")
   boolean exportAll;
 
+  @Option(names = "--signal", paramLabel = "SIG[@SECONDS]", description = "Warn the master SECONDS (default 60)"
+      + " before the time limit with signal SIG (USR1 or USR2) through its mpiexec, as Slurm's --signal (or #SBATCH"
+      + " --signal); FarmExecutor handles it. Without it the master is warned by its clock only"
+      + " (JMSWK_TIME_LIMIT_LEAD_S).")
+  String signal;
+
   @Option(names = "--rerun", paramLabel = "ID", description = "Run job ID again in its job directory, as it was"
       + " submitted (no SCRIPT then).")
   String rerun;
@@ -130,6 +146,14 @@ public final class SubCommand implements Callable<Integer> {
     if (script == null) {
       System.err.println("jmswk sub: give a job script (or --rerun ID)");
       return 2;
+    }
+    if (signal != null) {
+      try {
+        TimeLimitWarning.parse(signal).forEach((k, v) -> exports.add(k + "=" + v));
+      } catch (IllegalArgumentException e) {
+        System.err.println("jmswk sub: " + e.getMessage());
+        return 2;
+      }
     }
     List<String> lines;
     try {

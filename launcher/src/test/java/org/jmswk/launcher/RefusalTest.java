@@ -88,6 +88,8 @@ class RefusalTest {
     assertOneLineRefusal("aexe", "--vcoord", "(x)", "--", "true");
     assertOneLineRefusal("aexe", "--vcoord", "(1)", "--timeout", "-1", "--", "true");
     assertOneLineRefusal("sub");
+    assertOneLineRefusal("sub", "--signal", "TERM@60", "/no/such/script.sh");
+    assertOneLineRefusal("sub", "--signal", "USR1@soon", "/no/such/script.sh");
     assertOneLineRefusal("no-such-command");
   }
 }

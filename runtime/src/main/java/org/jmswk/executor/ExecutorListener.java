@@ -42,6 +42,11 @@ public interface ExecutorListener {
    */
   default void submitted(long elementId, String key, byte[] input) {}
 
+  /** True when {@link #beforeDelivery} makes results durable (a journal): a job stopped at its time limit can resume. */
+  default boolean durable() {
+    return false;
+  }
+
   /** True to get {@link #beforeDelivery} calls (outcomes are only assembled when asked for). */
   default boolean wantsOutcomes() {
     return false;

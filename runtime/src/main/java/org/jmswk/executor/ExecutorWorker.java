@@ -80,6 +80,10 @@ public final class ExecutorWorker {
   /** Connects to the master named by this JVM's system properties and serves until told to stop. */
   public static void serve(TaskHandler handler) {
     boolean mpi = Boolean.getBoolean(FarmExecutor.MPI_WORKER);
+    // the master's time-limit warning: Open MPI forwards it to spawned workers too, and a JVM
+    // that does not handle it ends; the master stops handing out tasks, the worker carries on
+    String warning = System.getenv(TimeLimit.SIGNAL);
+    if (warning != null && !warning.isBlank()) TimeLimit.onSignal(TimeLimit.signalName(warning), () -> {});
     if (mpi) {
       TaskWorker.exitWithLauncher();
       MPI.init();

@@ -88,6 +88,10 @@ public final class FarmExecutor implements AutoCloseable {
   private final AtomicInteger nextWorker = new AtomicInteger();
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
+  /** Elements submitted (recalled ones included) and ended with a result (or the handler's failure), for the time-limit record. */
+  private final java.util.concurrent.atomic.AtomicLong submittedElements = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong doneElements = new java.util.concurrent.atomic.AtomicLong();
+  private volatile boolean timeLimited;
   private volatile boolean shutdown;
   private volatile boolean closed;
 
@@ -95,6 +99,7 @@ public final class FarmExecutor implements AutoCloseable {
     this.options = options;
     this.listener = options.listener();
     this.scheduler = new Scheduler(options.retries(), options.prefetch(), options.batchBytes());
+    this.scheduler.limit(TimeLimit.fromEnv(System.getenv()));
     this.starter = starter != null ? starter : options.workerMain() == null ? null
         : WorkerStarter.forJob(options.workerMain(), options.workerArgs(), options.spawnInfo());
     this.privateDir = Files.createTempDirectory("jmswk-executor-",
@@ -168,6 +173,7 @@ public final class FarmExecutor implements AutoCloseable {
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
+    e.watchTimeLimit();
     if (e.starter != null) {
       CompletableFuture<Boolean> first = e.startWorkers(options.workers());
       boolean any = first.join();
@@ -212,9 +218,14 @@ public final class FarmExecutor implements AutoCloseable {
   public <T, R> CompletableFuture<R> submit(String key, T task, Codec<T> in, Codec<R> out) {
     byte[] bytes = checked(in.encode(task));
     CompletableFuture<R> future = new CompletableFuture<>();
+    submittedElements.incrementAndGet();
     if (recalled(key, bytes, out, future)) return future;
     synchronized (scheduler) {
       refuseIfShutdown();
+      if (scheduler.stopped()) {
+        future.completeExceptionally(timeLimitFailure());
+        return future;
+      }
       listener.submitted(nextTaskId, key, bytes);
       scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
     }
@@ -227,6 +238,7 @@ public final class FarmExecutor implements AutoCloseable {
     ExecutorListener.Outcome o = listener.recall(key, input);
     if (o == null) return false;
     refuseIfShutdown();
+    doneElements.incrementAndGet();
     if (o.failure() != null) {
       future.completeExceptionally(o.failure());
     } else {
@@ -245,6 +257,7 @@ public final class FarmExecutor implements AutoCloseable {
     for (T t : tasks) inputs.add(checked(in.encode(t))); // encoded before any is queued: all or none
     List<CompletableFuture<R>> futures = new ArrayList<>(inputs.size());
     List<SingleTask<R>> all = new ArrayList<>(inputs.size());
+    submittedElements.addAndGet(inputs.size());
     for (byte[] b : inputs) {
       CompletableFuture<R> f = new CompletableFuture<>();
       if (!recalled(null, b, out, f)) all.add(new SingleTask<>(0, b, out, f));
@@ -252,6 +265,10 @@ public final class FarmExecutor implements AutoCloseable {
     }
     synchronized (scheduler) {
       refuseIfShutdown();
+      if (scheduler.stopped()) {
+        for (SingleTask<R> t : all) t.future.completeExceptionally(timeLimitFailure());
+        return futures;
+      }
       for (SingleTask<R> t : all) {
         listener.submitted(nextTaskId, null, t.input(0));
         scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
@@ -272,8 +289,13 @@ public final class FarmExecutor implements AutoCloseable {
     for (T t : tasks) inputs[i++] = checked(in.encode(t));
     MapResult<R> result = new MapResult<>(inputs.length, out);
     if (inputs.length == 0) return result;
+    submittedElements.addAndGet(inputs.length);
     synchronized (scheduler) {
       refuseIfShutdown();
+      if (scheduler.stopped()) {
+        for (int k = 0; k < inputs.length; k++) result.fail(k, timeLimitFailure());
+        return result;
+      }
       scheduler.enqueue(new MapJob(nextTaskId, inputs, result));
       nextTaskId += inputs.length;
     }
@@ -348,8 +370,12 @@ public final class FarmExecutor implements AutoCloseable {
               + " results for a task of " + t.size()));
           continue;
         }
-        if (gateFailure != null) t.failAll(gateFailure);
-        else t.deliverAll(r.outputs()[i], r.failures()[i]);
+        if (gateFailure != null) {
+          t.failAll(gateFailure);
+        } else {
+          t.deliverAll(r.outputs()[i], r.failures()[i]);
+          doneElements.addAndGet(t.size());
+        }
         if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
       }
       maybeTerminated();
@@ -576,6 +602,93 @@ public final class FarmExecutor implements AutoCloseable {
     return true;
   }
 
+  // ---- the job's time limit -------------------------------------------------------------
+
+  /** The file the executor leaves in the job directory when it stopped at the time limit with tasks undone. */
+  public static final String TIME_LIMIT_RECORD = "time-limit.properties";
+
+  /** Arms the warning and the stop for the job's time limit (from the environment, see {@link TimeLimit}). */
+  private void watchTimeLimit() {
+    TimeLimit limit;
+    synchronized (scheduler) {
+      limit = scheduler.limit();
+    }
+    if (limit == null) return;
+    long now = System.currentTimeMillis();
+    monitor.schedule(() -> emit("time-limit-warning", null, -1, "the job ends at its time limit in "
+        + Math.max(0, limit.atMillis() - System.currentTimeMillis()) / 1000 + " s"), Math.max(0, limit.warnAt() - now),
+        TimeUnit.MILLISECONDS);
+    monitor.schedule(this::stopForTimeLimit, Math.max(0, limit.stopAt() - now), TimeUnit.MILLISECONDS);
+    if (limit.signal() != null) TimeLimit.onSignal(limit.signal(), this::warned);
+  }
+
+  /** The warning signal came: the job ends within the lead time from now, whatever the clock said. */
+  private void warned() {
+    TimeLimit now;
+    synchronized (scheduler) {
+      now = scheduler.limit().warnedAt(System.currentTimeMillis());
+      scheduler.limit(now);
+    }
+    long stopIn = Math.max(0, now.stopAt() - System.currentTimeMillis());
+    emit("time-limit-warning", null, -1, "SIG" + now.signal() + ": the job ends in " + now.leadMillis() / 1000 + " s");
+    if (!monitor.isShutdown()) monitor.schedule(this::stopForTimeLimit, stopIn, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The time limit's stop: every task not ended fails with {@link TimeLimitException}, nothing
+   * more is handed out, and the record of how far the job got goes to the job directory.
+   */
+  private void stopForTimeLimit() {
+    List<Task> undone;
+    synchronized (scheduler) {
+      TimeLimit limit = scheduler.limit();
+      if (scheduler.stopped() || limit == null || System.currentTimeMillis() < limit.stopAt()) return;
+      undone = scheduler.stop();
+    }
+    timeLimited = true;
+    TimeLimitException e = timeLimitFailure();
+    for (Task t : undone) t.failAll(e);
+    emit("time-limit", null, -1, progress());
+    if (doneElements.get() < submittedElements.get()) writeTimeLimitRecord();
+    maybeTerminated();
+  }
+
+  /** True once the job's time limit stopped this executor (tasks not ended then failed with {@link TimeLimitException}). */
+  public boolean timeLimitReached() {
+    return timeLimited;
+  }
+
+  private TimeLimitException timeLimitFailure() {
+    String job = System.getenv("JMSWK_JOB_ID");
+    return new TimeLimitException("not run before the job's time limit" + (listener.durable()
+        ? "; run the job again to resume" + (job == null ? "" : " (jmswk sub --rerun " + job + ")")
+        : " (no journal attached: run again, everything is redone)"));
+  }
+
+  private String progress() {
+    return doneElements.get() + " of " + submittedElements.get() + " tasks done";
+  }
+
+  /** $JMSWK_JOB_DIR/time-limit.properties: done, total, resumable; jmswk sub makes the job's end reason of it. */
+  private synchronized void writeTimeLimitRecord() {
+    String dir = System.getenv("JMSWK_JOB_DIR");
+    if (dir == null || dir.isBlank()) return;
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("done", Long.toString(doneElements.get()));
+    p.setProperty("total", Long.toString(submittedElements.get()));
+    p.setProperty("resumable", Boolean.toString(listener.durable()));
+    p.setProperty("stopped_at", java.time.Instant.now().toString());
+    Path file = Path.of(dir, TIME_LIMIT_RECORD);
+    Path tmp = Path.of(dir, TIME_LIMIT_RECORD + ".tmp");
+    try (var w = Files.newBufferedWriter(tmp)) {
+      p.store(w, "jmswk executor: stopped at the job's time limit");
+      w.close();
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      System.err.println("jmswk executor: cannot write " + file + ": " + e.getMessage());
+    }
+  }
+
   // ---- shutting down ---------------------------------------------------------------------
 
   private final Object termination = new Object();
@@ -632,8 +745,10 @@ public final class FarmExecutor implements AutoCloseable {
       left = scheduler.drainWaiting();
     }
     for (Task t : left) t.failAll(new TaskLostException("the executor was closed before the task ran"));
+    if (timeLimited && doneElements.get() < submittedElements.get()) writeTimeLimitRecord(); // final figures (tasks recalled or refused after the stop)
     for (WorkerLink l : links.values()) l.stop();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    // at the time limit a worker may be inside a long task: its connection is closed sooner, it exits by itself
+    long deadline = System.nanoTime() + (timeLimited ? TimeUnit.SECONDS.toNanos(1) : TimeUnit.SECONDS.toNanos(10));
     while (!links.isEmpty() && System.nanoTime() < deadline) {
       try {
         Thread.sleep(10);

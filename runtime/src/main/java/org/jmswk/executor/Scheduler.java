@@ -62,12 +62,52 @@ final class Scheduler {
   private final int retries;
   private final int fixedPrefetch;
   private final long batchBytes;
+  /** The job's time limit (null: none): no worker takes a task it would not finish before its stop. */
+  private TimeLimit limit;
+  /** The time limit's stop came: nothing is handed out any more. */
+  private boolean stopped;
 
   Scheduler(int retries, int fixedPrefetch, long batchBytes) {
     if (retries < 0) throw new IllegalArgumentException("retries must be >= 0");
     this.retries = retries;
     this.fixedPrefetch = fixedPrefetch;
     this.batchBytes = Math.max(1, batchBytes);
+  }
+
+  void limit(TimeLimit l) {
+    limit = l;
+  }
+
+  TimeLimit limit() {
+    return limit;
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * The time limit's stop: nothing more is handed out; every task waiting or in flight is
+   * returned (their workers' late answers are ignored), to be failed by the caller.
+   */
+  List<Task> stop() {
+    stopped = true;
+    List<Task> out = drainWaiting();
+    for (Slot s : slots) {
+      for (Task t : s.inFlight) {
+        t.owner = null;
+        out.add(t);
+      }
+      inFlight -= s.inFlight.size();
+      s.inFlight.clear();
+    }
+    return out;
+  }
+
+  /** How many more tasks {@code s} may take before the time limit's stop (by its measured time per task). */
+  private long timeRoom(Slot s) {
+    if (stopped) return 0;
+    return limit == null ? Long.MAX_VALUE : limit.room(System.currentTimeMillis(), s.inFlight.size(), s.nanosPerTask);
   }
 
   void enqueue(Task t) {
@@ -108,7 +148,7 @@ final class Scheduler {
   /** The next batch for {@code s} (possibly empty), already recorded as in flight there. */
   List<Task> nextBatch(Slot s) {
     if (s.lost) return List.of();
-    int room = Math.min(MAX_BATCH, s.credit(fixedPrefetch) - s.inFlight.size());
+    int room = (int) Math.min(Math.min(MAX_BATCH, s.credit(fixedPrefetch) - s.inFlight.size()), timeRoom(s));
     if (room <= 0) return List.of();
     List<Task> batch = new ArrayList<>(Math.min(room, 16));
     long bytes = 0;
@@ -135,6 +175,7 @@ final class Scheduler {
       if (s.lost) continue;
       List<Task> b = nextBatch(s);
       if (b.isEmpty()) {
+        if (timeRoom(s) <= 0) continue; // fed again when it answers (and has the time then)
         if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s); // room, but nothing left to take
         if (nothingToTake()) break;
         continue;

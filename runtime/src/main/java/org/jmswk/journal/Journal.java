@@ -63,6 +63,8 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     }
   });
   private volatile boolean closed;
+  /** Why this run ended early (the time limit), for its row in {@code runs}; null: it did not. */
+  private volatile String endNote;
 
   private Journal(JournalStore store) {
     this.store = store;
@@ -154,7 +156,13 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   }
 
   @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
   public void event(ExecutorEvent e) {
+    if (e.kind().equals("time-limit")) endNote = "stopped at the job's time limit: " + e.detail();
     if (e.kind().equals("task-retried")) {
       Entry en = elements.get(e.task());
       if (en != null) reruns.add(en.seq());
@@ -221,7 +229,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
       closed = true;
       try {
         store.write(drain(submittedRows), drain(reruns), List.of(), redelivered.get());
-        store.endRun(redelivered.get());
+        store.endRun(redelivered.get(), endNote);
       } finally {
         store.close();
       }

@@ -456,12 +456,14 @@ final class JournalStore implements AutoCloseable {
     }
   }
 
-  /** Records the end of this run. */
-  void endRun(long redelivered) {
-    try (PreparedStatement ps = db.prepareStatement("UPDATE runs SET ended_at = ?, redelivered = ? WHERE run = ?")) {
+  /** Records the end of this run, and {@code note} (if not null) after what its note says already. */
+  void endRun(long redelivered, String note) {
+    try (PreparedStatement ps = db.prepareStatement("UPDATE runs SET ended_at = ?1, redelivered = ?2,"
+        + " note = CASE WHEN ?4 IS NULL THEN note WHEN note IS NULL THEN ?4 ELSE note || '; ' || ?4 END WHERE run = ?3")) {
       ps.setLong(1, System.currentTimeMillis());
       ps.setLong(2, redelivered);
       ps.setInt(3, run);
+      ps.setString(4, note);
       ps.executeUpdate();
     } catch (SQLException e) {
       throw new JournalException(describe(file, e), e);

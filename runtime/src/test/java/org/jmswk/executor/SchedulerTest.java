@@ -120,4 +120,27 @@ class SchedulerTest {
     small.observed(4, 4);
     assertEquals(1, small.chunkSize(4, 1 << 20), "4 elements, 4 workers: one each");
   }
+
+  @Test
+  void beforeTheTimeLimitOnlyTasksThatEndInTimeAreHandedOutAndTheStopReturnsTheRest() {
+    Scheduler s = new Scheduler(3, 50, 1 << 20);
+    Scheduler.Slot w = new Scheduler.Slot(0);
+    s.add(w);
+    for (int i = 0; i < 60; i++) s.enqueue(task(i, 8));
+    long now = System.currentTimeMillis();
+    // ends in 10 s, warned 4 s before: the stop is 2 s before the end, 8 s from now
+    s.limit(new TimeLimit(now + 10_000, 4_000, null));
+    List<Task> first = s.nextBatch(w);
+    assertEquals(50, first.size(), "no task time measured yet: the credit alone decides");
+    s.answered(w, first.getFirst().id, 1_000_000_000L); // 1 s per task
+    assertTrue(s.nextBatch(w).isEmpty(), "49 tasks of 1 s in flight: none more ends by the stop");
+    for (Task t : first.subList(1, 45)) s.answered(w, t.id, 1_000_000_000L);
+    List<Task> more = s.nextBatch(w);
+    assertTrue(more.size() >= 1 && more.size() <= 3, "5 in flight, about 8 s to the stop: " + more.size());
+    List<Task> stopped = s.stop();
+    assertEquals(15, stopped.size(), "in flight or waiting at the stop");
+    assertTrue(s.stopped() && s.idle());
+    assertTrue(s.nextBatch(w).isEmpty(), "nothing after the stop");
+    assertNull(s.answered(w, first.get(45).id, 1), "a late answer after the stop is ignored");
+  }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.jmswk.executor.TimeLimit;
 import org.jmswk.launcher.BoundedProcess;
 import org.jmswk.launcher.Installation;
 import org.jmswk.launcher.Json;
@@ -97,9 +98,24 @@ public final class JobRunner {
       forwarded.add(NodeDomains.SERVER_VARIABLE);
     }
     forwarded.addAll(spec.environment().keySet());
-    env.put("OMPI_MCA_mca_base_env_list", String.join(";", forwarded));
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
+    // the master's warning before the limit: the deadline in its environment, and a signal if asked
+    TimeLimit timeLimit;
+    try {
+      timeLimit = TimeLimitWarning.of(limit, spec.environment(), System.currentTimeMillis());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    env.put(TimeLimit.AT, Long.toString(timeLimit.atMillis()));
+    env.put(TimeLimit.LEAD, Long.toString(timeLimit.leadMillis() / 1000));
+    if (timeLimit.signal() != null) env.put(TimeLimit.SIGNAL, timeLimit.signal());
+    for (String v : List.of(TimeLimit.AT, TimeLimit.LEAD, TimeLimit.SIGNAL)) {
+      if (env.containsKey(v) && !forwarded.contains(v)) forwarded.add(v);
+    }
+    env.put("OMPI_MCA_mca_base_env_list", String.join(";", forwarded));
+    TimeLimitWarning.clearRecord(jobDir);
+    Duration bound = Duration.ofMillis(Math.max(0, timeLimit.atMillis() - System.currentTimeMillis()));
     String name = spec.jobName() != null ? spec.jobName() : script.getFileName().toString();
     JobOutput output = new JobOutput(jobDir, spec.output(), Path.of("").toAbsolutePath(), jobId, name);
     Instant start = Instant.now();
@@ -111,9 +127,22 @@ public final class JobRunner {
     // carries the job's id, so the job script and all it started are found and ended.
     Thread endJobOnExit = new Thread(() -> host.endLeftovers(jobId), "jmswk-end-job-" + jobId);
     Runtime.getRuntime().addShutdownHook(endJobOnExit);
+    var warner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jmswk-time-limit-" + jobId);
+      t.setDaemon(true);
+      return t;
+    });
+    if (timeLimit.signal() != null && host == ScriptHost.LOCAL) {
+      warner.schedule(() -> System.err.printf("[jmswk] job %s: SIG%s to its mpiexec (%d), %d s before its time limit%n",
+              jobId, timeLimit.signal(), TimeLimitWarning.signalMpiexec(jobId, jobDir, timeLimit.signal()),
+              timeLimit.leadMillis() / 1000),
+          Math.max(0, timeLimit.warnAt() - System.currentTimeMillis()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
     try (output) {
-      result = host.run(command, env, script.toAbsolutePath().getParent(), limit, output.stdoutLines(onLine),
+      result = host.run(command, env, script.toAbsolutePath().getParent(), bound, output.stdoutLines(onLine),
           output.split() ? output.stderrLines(onLine) : null);
+    } finally {
+      warner.shutdownNow();
     }
     Runtime.getRuntime().removeShutdownHook(endJobOnExit);
     List<String> down = host.downNodes(launch.nodes());
@@ -124,9 +153,15 @@ public final class JobRunner {
     String master = launch.nodes().getFirst();
     String reason;
     int exitCode;
+    String timeLimited = TimeLimitWarning.endReason(jobDir);
     if (result.timedOut()) {
-      reason = "elapse limit exceeded (" + JobStats.hms(limit) + ")";
+      reason = "elapse limit exceeded (" + JobStats.hms(limit) + ")"
+          + (timeLimited == null ? "" : "; " + timeLimited);
       exitCode = 137;
+    } else if (timeLimited != null && !down.contains(master)) {
+      // stopped in time with tasks left: one status a batch script can test to run the job again
+      exitCode = TimeLimitWarning.EXIT_STATUS;
+      reason = timeLimited;
     } else if (down.contains(master)) {
       reason = "job master node " + master + " lost";
       exitCode = result.exitCode() == 0 ? 1 : result.exitCode();

@@ -26,7 +26,7 @@ public final class JobScriptParser {
   /** Slurm options jmswk accepts but does not act on: they draw a warning. */
   private static final List<String> SLURM_IGNORED = List.of("mail-type", "mail-user",
       "mem-per-cpu", "exclusive", "constraint", "qos", "requeue", "no-requeue", "chdir",
-      "open-mode", "comment", "licenses", "signal");
+      "open-mode", "comment", "licenses");
   private static final Pattern SLURM_MEM = Pattern.compile("([1-9][0-9]{0,9})([KMGT]?)B?", Pattern.CASE_INSENSITIVE);
   private static final Map<Character, String> SLURM_SHORT = Map.of('N', "nodes", 'n', "ntasks", 't', "time",
       'p', "partition", 'J', "job-name", 'A', "account", 'o', "output", 'e', "error", 'a', "array", 'c', "cpus-per-task");
@@ -275,13 +275,21 @@ public final class JobScriptParser {
         case "job-name" -> { if (nonEmpty("--job-name", value)) set("jobName", value); }
         case "account" -> { if (nonEmpty("--account", value)) set("group", value); }
         case "array" -> set("bulk", true);
+        case "signal" -> {
+          try {
+            TimeLimitWarning.parse(value).forEach((k, v) -> environment.put(k, v));
+          } catch (IllegalArgumentException e) {
+            problem(e.getMessage());
+          }
+        }
         case "export" -> {
           for (String item : value.split(",")) if (item.contains("=")) exports(item);
         }
         default -> {
           if (SLURM_IGNORED.contains(name)) warnings.add(where + ": #SBATCH --" + name + " is ignored");
           else problem("unknown #SBATCH option '--" + name + "' (known: --nodes, --ntasks-per-node, --ntasks,"
-              + " --time, --partition, --job-name, --account, --export, --array, --output, --error, --cpus-per-task, --mem)");
+              + " --time, --partition, --job-name, --account, --export, --array, --output, --error, --cpus-per-task, --mem,"
+              + " --signal)");
         }
       }
     }

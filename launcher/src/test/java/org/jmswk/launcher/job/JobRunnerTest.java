@@ -37,7 +37,8 @@ class JobRunnerTest {
     String id = o.stats().jobId();
     assertEquals("hi arg1 " + id, o.output().getFirst());
     assertEquals("localhost slots=3", o.output().get(1));
-    assertEquals("JMSWK_JOB_ID;JMSWK_JOB_DIR;GREETING", o.output().get(2), "what mpiexec forwards to other nodes");
+    assertEquals("JMSWK_JOB_ID;JMSWK_JOB_DIR;GREETING;JMSWK_TIME_LIMIT_AT;JMSWK_TIME_LIMIT_LEAD_S", o.output().get(2),
+        "what mpiexec forwards to other nodes");
     assertEquals(3, o.stats().require().nodes());
     assertEquals(1, o.stats().alloc().nodes());
     assertTrue(Files.readString(o.jobDir().resolve("stats.json")).contains("\"end_reason\": \"-\""));

@@ -249,4 +249,15 @@ class JobScriptParserTest {
   void badVariableNameInExport() {
     assertTrue(failure(false, "#PJM -x 1BAD=x").problems().getFirst().contains("'1BAD' is not a variable name"));
   }
+
+  @Test
+  void slurmSignalBecomesTheMastersTimeLimitWarning() throws Exception {
+    JobSpec s = parse(true, "#SBATCH --time=30:00", "#SBATCH --signal=B:USR1@120");
+    assertEquals("USR1", s.environment().get(org.jmswk.executor.TimeLimit.SIGNAL));
+    assertEquals("120", s.environment().get(org.jmswk.executor.TimeLimit.LEAD));
+    assertEquals("60", parse(true, "#SBATCH --signal=SIGUSR2").environment().get(org.jmswk.executor.TimeLimit.LEAD),
+        "Slurm's default lead");
+    JobScriptException e = failure(true, "#SBATCH --signal=TERM@60");
+    assertTrue(e.getMessage().contains("job.sh:1") && e.getMessage().contains("only USR1 or USR2"), e.getMessage());
+  }
 }
