@@ -1,6 +1,7 @@
 package org.jmswk.executor;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Hooks into a {@link FarmExecutor}: events, and the point where results can be made durable
@@ -24,6 +25,21 @@ public interface ExecutorListener {
    * here exactly once. If this throws, those elements fail with that exception instead.
    */
   default void beforeDelivery(List<Outcome> outcomes) throws Exception {}
+
+  /**
+   * As {@link #beforeDelivery}, but the work may go on in the background: the executor delivers
+   * these outcomes only once the returned future completes (or fails them with its exception),
+   * and meanwhile reads and dispatches on, so a journal's fsync never holds up the workers. By
+   * default {@link #beforeDelivery} is called here.
+   */
+  default CompletableFuture<Void> beforeDeliveryAsync(List<Outcome> outcomes) {
+    try {
+      beforeDelivery(outcomes);
+      return CompletableFuture.completedFuture(null);
+    } catch (Exception e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * A journal's recorded outcome of a task submitted again (by {@code key}, or by its input

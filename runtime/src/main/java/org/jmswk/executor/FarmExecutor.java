@@ -92,6 +92,8 @@ public final class FarmExecutor implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong submittedElements = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong doneElements = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean timeLimited;
+  /** Frames answered but not yet delivered (their results being made durable): the executor is not idle. */
+  private final AtomicInteger undelivered = new AtomicInteger();
   private volatile boolean shutdown;
   private volatile boolean closed;
 
@@ -345,40 +347,41 @@ public final class FarmExecutor implements AutoCloseable {
         for (int i = 0; i < accepted.length; i++) accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
       }
       pump(); // the next batch goes out before this one is delivered
-      RuntimeException gateFailure = null;
-      if (listener.wantsOutcomes()) {
-        List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < accepted.length; i++) {
-          if (accepted[i] == null) continue;
-          for (int k = 0; k < r.outputs()[i].length; k++) {
-            RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-            outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
-          }
-        }
-        try {
-          listener.beforeDelivery(outcomes);
-        } catch (Exception e) {
-          gateFailure = e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
-        }
+      if (!listener.wantsOutcomes()) {
+        deliver(link, r, accepted, null);
+        return;
       }
-      boolean events = listener.taskEvents();
+      List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
       for (int i = 0; i < accepted.length; i++) {
-        Task t = accepted[i];
-        if (t == null) continue; // late: the task was given to another worker, or the worker was given up
-        if (t.size() != r.outputs()[i].length) {
-          t.failAll(new IllegalStateException("worker " + link.id + " answered " + r.outputs()[i].length
-              + " results for a task of " + t.size()));
-          continue;
+        if (accepted[i] == null) continue;
+        for (int k = 0; k < r.outputs()[i].length; k++) {
+          RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
+          outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
         }
-        if (gateFailure != null) {
-          t.failAll(gateFailure);
-        } else {
-          t.deliverAll(r.outputs()[i], r.failures()[i]);
-          doneElements.addAndGet(t.size());
-        }
-        if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
       }
-      maybeTerminated();
+      // a journal makes them durable in the background (a pipelined group commit): this reader
+      // goes on reading, and the futures complete only once their results are on disk
+      undelivered.incrementAndGet();
+      CompletableFuture<Void> durable;
+      try {
+        durable = listener.beforeDeliveryAsync(outcomes);
+      } catch (RuntimeException e) {
+        durable = CompletableFuture.failedFuture(e);
+      }
+      durable.whenComplete((v, error) -> {
+        try {
+          RuntimeException gateFailure = null;
+          if (error != null) {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+            gateFailure = cause instanceof RuntimeException re ? re : new IllegalStateException(cause.getMessage(), cause);
+          }
+          deliver(link, r, accepted, gateFailure);
+        } finally {
+          undelivered.decrementAndGet();
+          maybeTerminated();
+        }
+      });
     }
 
     @Override
@@ -386,6 +389,28 @@ public final class FarmExecutor implements AutoCloseable {
       FarmExecutor.this.lost(link, why, silent);
     }
   };
+
+  /** Completes the accepted tasks of one frame (with {@code gateFailure} instead, if the journal could not write them). */
+  private void deliver(WorkerLink link, WorkerLink.Results r, Task[] accepted, RuntimeException gateFailure) {
+    boolean events = listener.taskEvents();
+    for (int i = 0; i < accepted.length; i++) {
+      Task t = accepted[i];
+      if (t == null) continue; // late: the task was given to another worker, or the worker was given up
+      if (t.size() != r.outputs()[i].length) {
+        t.failAll(new IllegalStateException("worker " + link.id + " answered " + r.outputs()[i].length
+            + " results for a task of " + t.size()));
+        continue;
+      }
+      if (gateFailure != null) {
+        t.failAll(gateFailure);
+      } else {
+        t.deliverAll(r.outputs()[i], r.failures()[i]);
+        doneElements.addAndGet(t.size());
+      }
+      if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
+    }
+    maybeTerminated();
+  }
 
   private void lost(WorkerLink link, String why, boolean silent) {
     link.close();
@@ -701,7 +726,7 @@ public final class FarmExecutor implements AutoCloseable {
 
   private boolean idle() {
     synchronized (scheduler) {
-      return scheduler.idle();
+      return scheduler.idle() && undelivered.get() == 0;
     }
   }
 

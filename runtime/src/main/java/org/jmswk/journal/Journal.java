@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jmswk.executor.ExecutorEvent;
@@ -34,20 +36,14 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   /** A task as the journal knows it: its key, its id (from a SHA-256, see {@link #id}), the SHA-256 of its input. */
   private record Entry(String key, long id, byte[] hash, long seq) {}
 
-  /** Results waiting for the group commit, and the error it ended with. */
-  private static final class Batch {
-    final List<JournalStore.ResultRow> rows;
-    boolean done;
-    JournalException error;
-
-    Batch(List<JournalStore.ResultRow> rows) {
-      this.rows = rows;
-    }
-  }
+  /** Results waiting for the group commit; {@code durable} completes once they are on disk (or fails with why not). */
+  private record Batch(List<JournalStore.ResultRow> rows, CompletableFuture<Void> durable) {}
 
   private final JournalStore store;
   private final ReentrantLock writer = new ReentrantLock();
-  private final Queue<Batch> commits = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<Batch> commits = new LinkedBlockingQueue<>();
+  /** Writes the queued batches, one transaction at a time: those that arrive during an fsync go in the next one. */
+  private final Thread committer;
   private final Queue<JournalStore.TaskRow> submittedRows = new ConcurrentLinkedQueue<>();
   private final Queue<Long> reruns = new ConcurrentLinkedQueue<>();
   private final Map<Long, Entry> elements = new ConcurrentHashMap<>();
@@ -68,6 +64,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   private Journal(JournalStore store) {
     this.store = store;
+    this.committer = Thread.ofPlatform().daemon().name("jmswk-journal-commit").start(this::commitLoop);
   }
 
   /** The journal of the job in the environment ({@link JournalSettings#fromEnv}). */
@@ -169,49 +166,78 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     }
   }
 
+  /** Waits until the outcomes are journalled (see {@link #beforeDeliveryAsync}); throws if they could not be. */
   @Override
   public void beforeDelivery(List<Outcome> outcomes) {
+    try {
+      beforeDeliveryAsync(outcomes).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof JournalException j ? j : new JournalException(e.getCause().toString(), e.getCause());
+    }
+  }
+
+  /**
+   * Group commit, pipelined: the outcomes join the queue and the committer thread writes every
+   * batch queued in one transaction (one fsync); batches that arrive meanwhile go in the next.
+   * The future completes once the transaction that carried them is durable, or fails with the
+   * error that transaction ended with (then none of its rows is in the file).
+   */
+  @Override
+  public CompletableFuture<Void> beforeDeliveryAsync(List<Outcome> outcomes) {
     List<JournalStore.ResultRow> rows = new ArrayList<>(outcomes.size());
     long now = System.currentTimeMillis();
     for (Outcome o : outcomes) {
       Entry en = elements.remove(o.elementId());
       if (en != null) rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now));
     }
-    if (!rows.isEmpty()) commit(new Batch(rows));
+    if (rows.isEmpty()) return CompletableFuture.completedFuture(null);
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new JournalException("journal " + store.file() + " is closed; the result was not journalled"));
+    }
+    Batch b = new Batch(rows, new CompletableFuture<>());
+    commits.add(b);
+    if (closed && commits.remove(b)) { // closed meanwhile: the committer may be gone
+      b.durable().completeExceptionally(new JournalException("journal " + store.file() + " is closed; the result was not journalled"));
+    }
+    return b.durable();
   }
 
-  /**
-   * Group commit: the batch joins the queue; whoever holds the writer writes every queued batch
-   * in one transaction (one fsync) and tells each how it went.
-   */
-  private void commit(Batch mine) {
-    if (closed) throw new JournalException("journal " + store.file() + " is closed; the result was not journalled");
-    commits.add(mine);
-    writer.lock();
-    try {
-      if (!mine.done) {
-        List<Batch> all = new ArrayList<>();
-        for (Batch b; (b = commits.poll()) != null; ) all.add(b);
-        List<JournalStore.ResultRow> rows = new ArrayList<>();
-        for (Batch b : all) rows.addAll(b.rows);
-        JournalException error = null;
-        try {
-          store.write(drain(submittedRows), drain(reruns), rows, redelivered.get());
-          executed.addAndGet(rows.size());
-        } catch (JournalException e) {
-          error = e;
-        } catch (RuntimeException e) { // whatever it was, no batch may pass as written
-          error = new JournalException("journal " + store.file() + ": " + e, e);
+  private void commitLoop() {
+    List<Batch> all = new ArrayList<>();
+    while (true) {
+      try {
+        Batch first = commits.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) {
+          if (closed && commits.isEmpty()) return;
+          continue;
         }
-        for (Batch b : all) {
-          b.error = error;
-          b.done = true;
-        }
+        all.clear();
+        all.add(first);
+        commits.drainTo(all);
+      } catch (InterruptedException e) {
+        if (closed && commits.isEmpty()) return;
+        continue;
       }
-    } finally {
-      writer.unlock();
+      List<JournalStore.ResultRow> rows = new ArrayList<>();
+      for (Batch b : all) rows.addAll(b.rows());
+      JournalException error = null;
+      writer.lock();
+      try {
+        store.write(drain(submittedRows), drain(reruns), rows, redelivered.get());
+        executed.addAndGet(rows.size());
+      } catch (JournalException e) {
+        error = e;
+      } catch (RuntimeException e) { // whatever it was, no batch may pass as written
+        error = new JournalException("journal " + store.file() + ": " + e, e);
+      } finally {
+        writer.unlock();
+      }
+      for (Batch b : all) {
+        if (error == null) b.durable().complete(null);
+        else b.durable().completeExceptionally(error);
+      }
     }
-    if (mine.error != null) throw mine.error;
   }
 
   private static <T> List<T> drain(Queue<T> q) {
@@ -223,10 +249,18 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   /** Writes what is still pending (tasks submitted, re-runs), records the end of the run, and closes the file. */
   @Override
   public void close() {
+    if (closed) return;
+    closed = true; // no new batch; the queued ones are written first
+    try {
+      committer.join(java.time.Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Batch b; (b = commits.poll()) != null; ) {
+      b.durable().completeExceptionally(new JournalException("journal " + store.file() + " closed before the result was written"));
+    }
     writer.lock();
     try {
-      if (closed) return;
-      closed = true;
       try {
         store.write(drain(submittedRows), drain(reruns), List.of(), redelivered.get());
         store.endRun(redelivered.get(), endNote);
