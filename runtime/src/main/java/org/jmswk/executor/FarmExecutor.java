@@ -339,6 +339,9 @@ public final class FarmExecutor implements AutoCloseable {
 
   // ---- results and losses ----------------------------------------------------------------
 
+  /** Where frames made durable in the background are delivered: a virtual thread each, so several deliver at once. */
+  private static final java.util.concurrent.Executor DELIVERY = r -> Thread.ofVirtual().name("jmswk-executor-deliver").start(r);
+
   private final WorkerLink.Receiver receiver = new WorkerLink.Receiver() {
     @Override
     public void results(WorkerLink link, WorkerLink.Results r) {
@@ -368,7 +371,7 @@ public final class FarmExecutor implements AutoCloseable {
       } catch (RuntimeException e) {
         durable = CompletableFuture.failedFuture(e);
       }
-      durable.whenComplete((v, error) -> {
+      java.util.function.BiConsumer<Void, Throwable> then = (v, error) -> {
         try {
           RuntimeException gateFailure = null;
           if (error != null) {
@@ -381,7 +384,11 @@ public final class FarmExecutor implements AutoCloseable {
           undelivered.decrementAndGet();
           maybeTerminated();
         }
-      });
+      };
+      // written already (a listener that works in place): here; else off the journal's committer
+      // thread, so that its next transaction is not held up by the futures' callbacks
+      if (durable.isDone()) durable.whenComplete(then);
+      else durable.whenCompleteAsync(then, DELIVERY);
     }
 
     @Override
