@@ -12,6 +12,7 @@ import org.jmswk.executor.ExecutorOptions;
 import org.jmswk.executor.FarmExecutor;
 import org.jmswk.executor.TimeLimitException;
 import org.jmswk.journal.Journal;
+import org.jmswk.journal.JournalWrapper;
 import org.jmswk.mpi.MPI;
 
 /**
@@ -33,38 +34,13 @@ public final class TimeLimitMaster {
     int done = 0;
     int notRun = 0;
     int failed = 0;
-    var log = new org.jmswk.executor.ExecutorListener() {
+    var log = new JournalWrapper(journal) {
       @Override
       public void event(ExecutorEvent e) {
-        journal.event(e);
+        super.event(e);
         if (e.kind().startsWith("time-limit") || e.kind().equals("worker-lost")) {
           System.out.println("EVENT " + e.kind() + " " + e.detail());
         }
-      }
-
-      @Override
-      public boolean wantsOutcomes() {
-        return true;
-      }
-
-      @Override
-      public boolean durable() {
-        return true;
-      }
-
-      @Override
-      public void beforeDelivery(List<Outcome> outcomes) {
-        journal.beforeDelivery(outcomes);
-      }
-
-      @Override
-      public Outcome recall(String key, byte[] input) {
-        return journal.recall(key, input);
-      }
-
-      @Override
-      public void submitted(long elementId, String key, byte[] input) {
-        journal.submitted(elementId, key, input);
       }
     };
     try (FarmExecutor e = FarmExecutor.start(ExecutorOptions.of(ExecutorTestWorker.class, 2).withListener(log))) {

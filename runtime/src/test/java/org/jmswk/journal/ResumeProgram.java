@@ -14,8 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jmswk.executor.Codec;
-import org.jmswk.executor.ExecutorEvent;
-import org.jmswk.executor.ExecutorListener;
 import org.jmswk.executor.ExecutorOptions;
 import org.jmswk.executor.ExecutorTestWorker;
 import org.jmswk.executor.FarmExecutor;
@@ -33,38 +31,17 @@ public final class ResumeProgram {
   private ResumeProgram() {}
 
   /** The journal, plus a count of every outcome offered for delivery per element. */
-  static final class Counted implements ExecutorListener {
-    final Journal journal;
+  static final class Counted extends JournalWrapper {
     final Map<Long, Integer> offered = new ConcurrentHashMap<>();
 
     Counted(Journal journal) {
-      this.journal = journal;
+      super(journal);
     }
 
     @Override
-    public boolean wantsOutcomes() {
-      return true;
-    }
-
-    @Override
-    public void beforeDelivery(List<Outcome> outcomes) {
-      journal.beforeDelivery(outcomes);
+    public CompletableFuture<Void> beforeDeliveryAsync(List<Outcome> outcomes) {
       for (Outcome o : outcomes) offered.merge(o.elementId(), 1, Integer::sum);
-    }
-
-    @Override
-    public Outcome recall(String key, byte[] input) {
-      return journal.recall(key, input);
-    }
-
-    @Override
-    public void submitted(long elementId, String key, byte[] input) {
-      journal.submitted(elementId, key, input);
-    }
-
-    @Override
-    public void event(ExecutorEvent e) {
-      journal.event(e);
+      return journal.beforeDeliveryAsync(outcomes);
     }
   }
 
