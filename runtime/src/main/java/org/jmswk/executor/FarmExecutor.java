@@ -354,14 +354,7 @@ public final class FarmExecutor implements AutoCloseable {
         deliver(link, r, accepted, null);
         return;
       }
-      List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
-      for (int i = 0; i < accepted.length; i++) {
-        if (accepted[i] == null) continue;
-        for (int k = 0; k < r.outputs()[i].length; k++) {
-          RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-          outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
-        }
-      }
+      List<ExecutorListener.Outcome> outcomes = outcomes(r, accepted);
       // a journal makes them durable in the background (a pipelined group commit): this reader
       // goes on reading, and the futures complete only once their results are on disk
       undelivered.incrementAndGet();
@@ -396,6 +389,19 @@ public final class FarmExecutor implements AutoCloseable {
       FarmExecutor.this.lost(link, why, silent);
     }
   };
+
+  /** The outcomes of one results frame: its accepted tasks' elements. */
+  private static List<ExecutorListener.Outcome> outcomes(WorkerLink.Results r, Task[] accepted) {
+    List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < accepted.length; i++) {
+      if (accepted[i] == null) continue;
+      for (int k = 0; k < r.outputs()[i].length; k++) {
+        RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
+        outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
+      }
+    }
+    return outcomes;
+  }
 
   /** Completes the accepted tasks of one frame (with {@code gateFailure} instead, if the journal could not write them). */
   private void deliver(WorkerLink link, WorkerLink.Results r, Task[] accepted, RuntimeException gateFailure) {
@@ -636,9 +642,6 @@ public final class FarmExecutor implements AutoCloseable {
 
   // ---- the job's time limit -------------------------------------------------------------
 
-  /** The file the executor leaves in the job directory when it stopped at the time limit with tasks undone. */
-  public static final String TIME_LIMIT_RECORD = "time-limit.properties";
-
   /** Arms the warning and the stop for the job's time limit (from the environment, see {@link TimeLimit}). */
   private void watchTimeLimit() {
     TimeLimit limit;
@@ -701,24 +704,11 @@ public final class FarmExecutor implements AutoCloseable {
     return doneElements.get() + " of " + submittedElements.get() + " tasks done";
   }
 
-  /** $JMSWK_JOB_DIR/time-limit.properties: done, total, resumable; jmswk sub makes the job's end reason of it. */
+  /** The record of how far the job got, for jmswk sub's end reason ({@link TimeLimit#writeRecord}). */
   private synchronized void writeTimeLimitRecord() {
     String dir = System.getenv("JMSWK_JOB_DIR");
     if (dir == null || dir.isBlank()) return;
-    java.util.Properties p = new java.util.Properties();
-    p.setProperty("done", Long.toString(doneElements.get()));
-    p.setProperty("total", Long.toString(submittedElements.get()));
-    p.setProperty("resumable", Boolean.toString(listener.durable()));
-    p.setProperty("stopped_at", java.time.Instant.now().toString());
-    Path file = Path.of(dir, TIME_LIMIT_RECORD);
-    Path tmp = Path.of(dir, TIME_LIMIT_RECORD + ".tmp");
-    try (var w = Files.newBufferedWriter(tmp)) {
-      p.store(w, "jmswk executor: stopped at the job's time limit");
-      w.close();
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      System.err.println("jmswk executor: cannot write " + file + ": " + e.getMessage());
-    }
+    TimeLimit.writeRecord(Path.of(dir), doneElements.get(), submittedElements.get(), listener.durable());
   }
 
   // ---- shutting down ---------------------------------------------------------------------

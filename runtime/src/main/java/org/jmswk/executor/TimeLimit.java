@@ -25,6 +25,9 @@ public record TimeLimit(long atMillis, long leadMillis, String signal) {
   public static final String LEAD = "JMSWK_TIME_LIMIT_LEAD_S";
   public static final String SIGNAL = "JMSWK_TIME_LIMIT_SIGNAL";
 
+  /** The file an executor leaves in the job directory when it stopped at the time limit with tasks undone. */
+  public static final String RECORD = "time-limit.properties";
+
   public TimeLimit {
     if (leadMillis < 0) throw new IllegalArgumentException("the lead time must be >= 0");
   }
@@ -93,6 +96,30 @@ public record TimeLimit(long atMillis, long leadMillis, String signal) {
       System.err.println("jmswk: cannot handle SIG" + signal + " (" + inUse.getMessage() + "); the time limit is kept by"
           + " the clock only");
       return false;
+    }
+  }
+
+  /**
+   * Writes {@code jobDir}/{@value #RECORD} (done, total, resumable, stopped_at), replacing it
+   * atomically; jmswk sub makes the job's end reason of it. A failure is reported on stderr only:
+   * the job still ends, with the reason its exit status gives.
+   */
+  static void writeRecord(java.nio.file.Path jobDir, long done, long total, boolean resumable) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("done", Long.toString(done));
+    p.setProperty("total", Long.toString(total));
+    p.setProperty("resumable", Boolean.toString(resumable));
+    p.setProperty("stopped_at", java.time.Instant.now().toString());
+    java.nio.file.Path file = jobDir.resolve(RECORD);
+    java.nio.file.Path tmp = jobDir.resolve(RECORD + ".tmp");
+    try {
+      try (var w = java.nio.file.Files.newBufferedWriter(tmp)) {
+        p.store(w, "jmswk executor: stopped at the job's time limit");
+      }
+      java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      System.err.println("jmswk executor: cannot write " + file + ": " + e.getMessage());
     }
   }
 }

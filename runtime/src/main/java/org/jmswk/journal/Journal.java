@@ -23,7 +23,8 @@ import org.jmswk.executor.FarmExecutor;
  * to a {@link FarmExecutor} ({@code ExecutorOptions.withListener(journal)}) and submit with
  * {@code submit(key, ...)} or {@code invokeAll}. Every result a worker returns is written to
  * the journal (one transaction for all results that arrive together, shared by every worker
- * whose results arrive meanwhile: a group commit) before its future completes. When the job is
+ * whose results arrive meanwhile: a group commit, pipelined on a committer thread so that results
+ * arriving during one fsync go in the next transaction) before its future completes. When the job is
  * run again (same job id), a task submitted again whose result is in the journal (matched by its
  * key, or by the SHA-256 of its input when it has none) has its future completed from the
  * journal and is not run; only the rest run. Tasks of {@code map} are not journalled.

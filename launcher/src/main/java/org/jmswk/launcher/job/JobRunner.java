@@ -101,12 +101,8 @@ public final class JobRunner {
 
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
     // the master's warning before the limit: the deadline in its environment, and a signal if asked
-    TimeLimit timeLimit;
-    try {
-      timeLimit = TimeLimitWarning.of(limit, spec.environment(), System.currentTimeMillis());
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
-    }
+    // (a malformed JMSWK_TIME_LIMIT_* is an IllegalArgumentException naming it: one line, exit 2, nothing run)
+    TimeLimit timeLimit = TimeLimitWarning.of(limit, spec.environment(), System.currentTimeMillis());
     env.put(TimeLimit.AT, Long.toString(timeLimit.atMillis()));
     env.put(TimeLimit.LEAD, Long.toString(timeLimit.leadMillis() / 1000));
     if (timeLimit.signal() != null) env.put(TimeLimit.SIGNAL, timeLimit.signal());

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jmswk.executor.FarmExecutor;
 import org.jmswk.executor.TimeLimit;
 import org.jmswk.launcher.BoundedProcess;
 
@@ -27,7 +26,7 @@ import org.jmswk.launcher.BoundedProcess;
  * which reaches it through mpiexec on any node; with a signal asked for ({@code --signal USR1@90},
  * {@code #SBATCH --signal=USR1@90}) the job's mpiexec is also sent that signal at the warning,
  * and Open MPI 4.1's mpirun forwards it to every process it started (spawned workers too). The
- * executor stops at the limit with a record ({@link FarmExecutor#TIME_LIMIT_RECORD}) from which
+ * executor stops at the limit with a record ({@link TimeLimit#RECORD}) from which
  * the job's end reason is made.
  */
 public final class TimeLimitWarning {
@@ -137,12 +136,12 @@ public final class TimeLimitWarning {
 
   /** Removes an earlier run's record (a job run again). */
   static void clearRecord(Path jobDir) throws IOException {
-    Files.deleteIfExists(jobDir.resolve(FarmExecutor.TIME_LIMIT_RECORD));
+    Files.deleteIfExists(jobDir.resolve(TimeLimit.RECORD));
   }
 
   /** "time limit; N of M tasks done, resumable" from the executor's record, or null when it left none. */
   static String endReason(Path jobDir) {
-    Path file = jobDir.resolve(FarmExecutor.TIME_LIMIT_RECORD);
+    Path file = jobDir.resolve(TimeLimit.RECORD);
     if (!Files.exists(file)) return null;
     Properties p = new Properties();
     try (var r = Files.newBufferedReader(file)) {
