@@ -171,6 +171,12 @@ public final class SubCommand implements Callable<Integer> {
       System.err.println("jmswk sub: nothing was launched");
       return 2;
     }
+    try {
+      TimeLimitWarning.check(spec.environment());
+    } catch (IllegalArgumentException e) {
+      System.err.println("jmswk sub: " + e.getMessage() + "; nothing was launched");
+      return 2;
+    }
     spec.warnings().forEach(w -> System.err.println("jmswk sub: warning: " + w));
     // Recorded in the statistics' REQUIRE, and Slurm's allocation applies its own limits, but
     // jmswk neither binds CPUs nor limits memory itself.

@@ -70,22 +70,33 @@ public final class TimeLimitWarning {
     long at = nowMillis + limit.toMillis();
     long allocationEnd = slurmEnd();
     if (allocationEnd > nowMillis) at = Math.min(at, allocationEnd);
+    long leadS = askedLead(jobEnv);
+    if (leadS < 0) leadS = Math.min(DEFAULT_LEAD_S, (at - nowMillis) / 4000);
+    return new TimeLimit(at, leadS * 1000, askedSignal(jobEnv));
+  }
+
+  /** Refuses (IllegalArgumentException naming it) a malformed lead or signal, before anything runs. */
+  public static void check(Map<String, String> jobEnv) {
+    askedLead(jobEnv);
+    askedSignal(jobEnv);
+  }
+
+  /** The lead asked for in the job's -x variables, else the launcher's environment; -1 when none. */
+  private static long askedLead(Map<String, String> jobEnv) {
     String lead = jobEnv.getOrDefault(TimeLimit.LEAD, System.getenv(TimeLimit.LEAD));
-    long leadS;
-    if (lead != null && !lead.isBlank()) {
-      try {
-        leadS = Long.parseLong(lead.strip());
-      } catch (NumberFormatException e) {
-        leadS = -1;
-      }
-      if (leadS < 0) throw new IllegalArgumentException(TimeLimit.LEAD + " must be a whole number of seconds, not '" + lead + "'");
-    } else {
-      leadS = Math.min(DEFAULT_LEAD_S, (at - nowMillis) / 4000);
+    if (lead == null || lead.isBlank()) return -1;
+    try {
+      long s = Long.parseLong(lead.strip());
+      if (s >= 0) return s;
+    } catch (NumberFormatException ignored) {
+      // reported below
     }
+    throw new IllegalArgumentException(TimeLimit.LEAD + " must be a whole number of seconds, not '" + lead + "'");
+  }
+
+  private static String askedSignal(Map<String, String> jobEnv) {
     String signal = jobEnv.getOrDefault(TimeLimit.SIGNAL, System.getenv(TimeLimit.SIGNAL));
-    if (signal != null && !signal.isBlank()) signal = parse(signal).get(TimeLimit.SIGNAL);
-    else signal = null;
-    return new TimeLimit(at, leadS * 1000, signal);
+    return signal == null || signal.isBlank() ? null : parse(signal).get(TimeLimit.SIGNAL);
   }
 
   /** The Slurm allocation's end (epoch ms) from squeue, or -1 outside Slurm or when it has none. */
