@@ -16,6 +16,7 @@ import org.jmswk.launcher.job.JobScriptException;
 import org.jmswk.launcher.job.JobScriptParser;
 import org.jmswk.launcher.job.JobSpec;
 import org.jmswk.launcher.job.Launch;
+import org.jmswk.launcher.timeline.JobTimeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -248,11 +249,23 @@ public final class SubCommand implements Callable<Integer> {
         launch.universeSize());
   }
 
+  /** A job with a journal gets its timeline picture when it ends; a journal that cannot be drawn costs a warning only. */
+  private static void timeline(Path jobDir) {
+    Path journal = jobDir.resolve("journal.sqlite");
+    if (!Files.exists(journal)) return;
+    try {
+      System.err.println("[jmswk] timeline: " + JobTimeline.write(journal) + " (trace: " + JobTimeline.TRACE + ")");
+    } catch (IOException | RuntimeException e) {
+      System.err.println("[jmswk] warning: no timeline for job " + jobDir.getFileName() + ": " + e.getMessage());
+    }
+  }
+
   private static int report(JobRunner.Outcome outcome, JobSpec spec) {
     var stats = outcome.stats();
     System.err.printf("[jmswk] job %s ended: exit code %d, end reason %s, %s%n", stats.jobId(), stats.exitCode(),
         stats.endReason(), outcome.leftovers().isEmpty() ? "nothing left running"
             : "ended " + outcome.leftovers().size() + " leftover processes");
+    timeline(outcome.jobDir());
     if (!outcome.survivors().isEmpty()) {
       System.err.println("[jmswk] WARNING: processes of the job survived: " + outcome.survivors());
     }

@@ -304,8 +304,10 @@ public final class FarmExecutor implements AutoCloseable {
     // work waits and no worker is left or coming (every earlier start failed): try again
     if (orphaned && starter != null && !closed && links.isEmpty() && wantedStarts.get() == 0) replace();
     boolean events = listener.taskEvents();
+    long sentAt = batches.isEmpty() ? 0 : WallClock.micros();
     for (Scheduler.Batch b : batches) {
       WorkerLink link = (WorkerLink) b.slot().link;
+      for (Task t : b.tasks()) t.sentMicros = sentAt;
       link.send(b.tasks());
       if (events) {
         for (Task t : b.tasks()) emit("task-started", link, t.id, Integer.toString(t.size()));
@@ -324,13 +326,23 @@ public final class FarmExecutor implements AutoCloseable {
       }
       pump(); // the next batch goes out before this one is delivered
       RuntimeException gateFailure = null;
+      long arrival = WallClock.micros();
+      link.lastResultMicros = arrival;
       if (listener.wantsOutcomes()) {
+        int n = accepted.length;
+        long[] sent = new long[n];
+        long[] start = new long[n];
+        long[] end = new long[n];
+        for (int i = 0; i < n; i++) sent[i] = accepted[i] == null ? 0 : accepted[i].sentMicros;
+        AttemptTimes.fill(arrival, r.nanos(), sent, start, end);
         List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < accepted.length; i++) {
-          if (accepted[i] == null) continue;
+        for (int i = 0; i < n; i++) {
+          Task t = accepted[i];
+          if (t == null) continue;
           for (int k = 0; k < r.outputs()[i].length; k++) {
             RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-            outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
+            outcomes.add(new ExecutorListener.Outcome(t.id + k, f == null ? r.outputs()[i][k] : null, f, link.id,
+                t.crashes + 1, start[i], end[i]));
           }
         }
         try {
@@ -371,6 +383,10 @@ public final class FarmExecutor implements AutoCloseable {
     if (closed) return; // stopped at the end, not lost
     emit("worker-lost", link, -1, why);
     Task crashed = loss.crashed();
+    if (crashed != null) {
+      listener.attemptLost(crashed.id, link.id, crashed.crashes, Math.max(crashed.sentMicros, link.lastResultMicros),
+          WallClock.micros(), !loss.crashLimitReached());
+    }
     if (crashed != null && loss.crashLimitReached()) {
       String reason = "task " + crashed.id + " was running on a worker that died " + crashed.crashes
           + " times (crash limit: " + options.retries() + " retries, JMSWK_TASK_RETRIES); last on worker " + link.id

@@ -50,6 +50,8 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   private final Queue<Batch> commits = new ConcurrentLinkedQueue<>();
   private final Queue<JournalStore.TaskRow> submittedRows = new ConcurrentLinkedQueue<>();
   private final Queue<Long> reruns = new ConcurrentLinkedQueue<>();
+  /** Worker and node events and lost attempts, for the job's timeline: written with the next commit. */
+  private final Queue<JournalStore.EventRow> events = new ConcurrentLinkedQueue<>();
   private final Map<Long, Entry> elements = new ConcurrentHashMap<>();
   private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong executed = new AtomicLong();
@@ -155,10 +157,27 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   @Override
   public void event(ExecutorEvent e) {
-    if (e.kind().equals("task-retried")) {
-      Entry en = elements.get(e.task());
-      if (en != null) reruns.add(en.seq());
+    switch (e.kind()) {
+      case "task-retried" -> {
+        Entry en = elements.get(e.task());
+        if (en != null) reruns.add(en.seq());
+      }
+      case "task-started", "task-done" -> { } // the results rows say it all
+      default -> {
+        Entry en = e.task() < 0 ? null : elements.get(e.task());
+        long at = e.epochMillis() * 1000;
+        events.add(new JournalStore.EventRow(e.kind(), e.worker(), e.host(), e.node(), en == null ? null : en.id(),
+            en == null ? null : en.key(), 0, at, at, e.detail()));
+      }
     }
+  }
+
+  @Override
+  public void attemptLost(long elementId, int worker, int attempt, long startedMicros, long endedMicros, boolean rerun) {
+    Entry en = elements.get(elementId);
+    events.add(new JournalStore.EventRow("attempt-lost", worker, "", "", en == null ? null : en.id(),
+        en == null ? null : en.key(), attempt, startedMicros, endedMicros,
+        rerun ? "worker lost; run again" : "worker lost; crash limit reached, the task failed"));
   }
 
   @Override
@@ -167,7 +186,10 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (Outcome o : outcomes) {
       Entry en = elements.remove(o.elementId());
-      if (en != null) rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now));
+      if (en != null) {
+        rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now, o.worker(), o.attempt(),
+            o.startedMicros(), o.endedMicros()));
+      }
     }
     if (!rows.isEmpty()) commit(new Batch(rows));
   }
@@ -188,7 +210,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
         for (Batch b : all) rows.addAll(b.rows);
         JournalException error = null;
         try {
-          store.write(drain(submittedRows), drain(reruns), rows, redelivered.get());
+          store.write(drain(submittedRows), drain(reruns), rows, drain(events), redelivered.get());
           executed.addAndGet(rows.size());
         } catch (JournalException e) {
           error = e;
@@ -220,7 +242,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
       if (closed) return;
       closed = true;
       try {
-        store.write(drain(submittedRows), drain(reruns), List.of(), redelivered.get());
+        store.write(drain(submittedRows), drain(reruns), List.of(), drain(events), redelivered.get());
         store.endRun(redelivered.get());
       } finally {
         store.close();

@@ -66,6 +66,11 @@ public final class ResumeProgram {
     public void event(ExecutorEvent e) {
       journal.event(e);
     }
+
+    @Override
+    public void attemptLost(long elementId, int worker, int attempt, long startedMicros, long endedMicros, boolean rerun) {
+      journal.attemptLost(elementId, worker, attempt, startedMicros, endedMicros, rerun);
+    }
   }
 
   static String input(int i) {
