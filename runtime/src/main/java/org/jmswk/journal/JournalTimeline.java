@@ -40,11 +40,11 @@ public record JournalTimeline(String jobId, Attempts attempts, List<Event> event
     public int[] attempt = new int[16];
     public String[] key;
 
-    Attempts(boolean withKeys) {
+    public Attempts(boolean withKeys) {
       key = withKeys ? new String[16] : null;
     }
 
-    void add(int r, int w, long s, long e, byte o, int a, String k) {
+    public void add(int r, int w, long s, long e, byte o, int a, String k) {
       if (size == run.length) {
         int n = size * 2;
         run = Arrays.copyOf(run, n);

@@ -76,14 +76,14 @@ final class TimelineHtml {
         {"bar lost", "lost with its worker"}};
     int x = LABEL_WIDTH;
     for (String[] it : items) {
-      out.write("<rect class=\"" + it[0] + "\" x=\"" + x + "\" y=\"8\" width=\"14\" height=\"10\"/><text x=\"" + (x + 18)
+      out.write("<rect class=\"legend " + it[0] + "\" x=\"" + x + "\" y=\"8\" width=\"14\" height=\"10\"/><text x=\"" + (x + 18)
           + "\" y=\"17\">" + it[1] + "</text>");
       x += 150;
     }
-    out.write("<line class=\"mark worker-lost\" x1=\"" + (x + 7) + "\" y1=\"6\" x2=\"" + (x + 7) + "\" y2=\"20\"/><text x=\""
+    out.write("<line class=\"legend mark worker-lost\" x1=\"" + (x + 7) + "\" y1=\"6\" x2=\"" + (x + 7) + "\" y2=\"20\"/><text x=\""
         + (x + 14) + "\" y=\"17\">worker lost</text>");
     x += 110;
-    out.write("<line class=\"mark node-excluded\" x1=\"" + (x + 7) + "\" y1=\"6\" x2=\"" + (x + 7) + "\" y2=\"20\"/><text x=\""
+    out.write("<line class=\"legend mark node-excluded\" x1=\"" + (x + 7) + "\" y1=\"6\" x2=\"" + (x + 7) + "\" y2=\"20\"/><text x=\""
         + (x + 14) + "\" y=\"17\">node excluded</text>\n");
   }
 
