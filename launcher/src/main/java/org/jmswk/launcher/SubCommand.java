@@ -16,6 +16,7 @@ import org.jmswk.launcher.job.JobScriptException;
 import org.jmswk.launcher.job.JobScriptParser;
 import org.jmswk.launcher.job.JobSpec;
 import org.jmswk.launcher.job.Launch;
+import org.jmswk.launcher.progress.ProgressView;
 import org.jmswk.launcher.timeline.JobTimeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -219,8 +220,11 @@ public final class SubCommand implements Callable<Integer> {
         return 2;
       }
       announce(jobDir, script, spec, launch);
-      return report(JobRunner.run(spec, launch, new ClusterScriptHost(c), script, args, jobDir,
-          System.out::println), spec);
+      JobRunner.Outcome outcome;
+      try (ProgressView progress = ProgressView.start(jobDir)) {
+        outcome = JobRunner.run(spec, launch, new ClusterScriptHost(c), script, args, jobDir, progress.lines());
+      }
+      return report(outcome, spec);
     } catch (ClusterException e) {
       System.err.println("jmswk sub: " + e.getMessage());
       return 3;
@@ -240,7 +244,11 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     announce(jobDir, script, spec, launch);
-    return report(JobRunner.run(spec, launch, script, args, jobDir, System.out::println), spec);
+    JobRunner.Outcome outcome;
+    try (ProgressView progress = ProgressView.start(jobDir)) {
+      outcome = JobRunner.run(spec, launch, script, args, jobDir, progress.lines());
+    }
+    return report(outcome, spec);
   }
 
   private static void announce(Path jobDir, Path script, JobSpec spec, Launch launch) {

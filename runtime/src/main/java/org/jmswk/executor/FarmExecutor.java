@@ -88,6 +88,7 @@ public final class FarmExecutor implements AutoCloseable {
   private final AtomicInteger nextWorker = new AtomicInteger();
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
+  private final JobProgress progress = JobProgress.fromEnv();
   private volatile boolean shutdown;
   private volatile boolean closed;
 
@@ -168,6 +169,10 @@ public final class FarmExecutor implements AutoCloseable {
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
+    if (e.progress.file() != null) {
+      long every = e.progress.intervalMillis();
+      e.monitor.scheduleAtFixedRate(() -> e.publishProgress(false), 0, every, TimeUnit.MILLISECONDS);
+    }
     if (e.starter != null) {
       CompletableFuture<Boolean> first = e.startWorkers(options.workers());
       boolean any = first.join();
@@ -218,6 +223,7 @@ public final class FarmExecutor implements AutoCloseable {
       listener.submitted(nextTaskId, key, bytes);
       scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
     }
+    progress.submitted(1);
     pump();
     return future;
   }
@@ -227,6 +233,7 @@ public final class FarmExecutor implements AutoCloseable {
     ExecutorListener.Outcome o = listener.recall(key, input);
     if (o == null) return false;
     refuseIfShutdown();
+    progress.recalled();
     if (o.failure() != null) {
       future.completeExceptionally(o.failure());
     } else {
@@ -257,6 +264,7 @@ public final class FarmExecutor implements AutoCloseable {
         scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
       }
     }
+    progress.submitted(all.size());
     pump();
     return futures;
   }
@@ -277,6 +285,7 @@ public final class FarmExecutor implements AutoCloseable {
       scheduler.enqueue(new MapJob(nextTaskId, inputs, result));
       nextTaskId += inputs.length;
     }
+    progress.submitted(inputs.length);
     pump();
     return result;
   }
@@ -358,10 +367,16 @@ public final class FarmExecutor implements AutoCloseable {
         if (t.size() != r.outputs()[i].length) {
           t.failAll(new IllegalStateException("worker " + link.id + " answered " + r.outputs()[i].length
               + " results for a task of " + t.size()));
+          progress.failed(t.size());
           continue;
         }
-        if (gateFailure != null) t.failAll(gateFailure);
-        else t.deliverAll(r.outputs()[i], r.failures()[i]);
+        if (gateFailure != null) {
+          t.failAll(gateFailure);
+          progress.failed(t.size());
+        } else {
+          t.deliverAll(r.outputs()[i], r.failures()[i]);
+          progress.delivered(t.size(), r.failures()[i]);
+        }
         if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
       }
       maybeTerminated();
@@ -393,8 +408,10 @@ public final class FarmExecutor implements AutoCloseable {
           + " on " + link.host + ": " + why;
       emit("task-failed", link, crashed.id, reason);
       crashed.failAll(new TaskLostException(reason));
+      progress.failed(crashed.size());
     } else if (crashed != null) {
       emit("task-retried", link, crashed.id, "attempt " + (crashed.attempts + 1) + " after: " + why);
+      progress.retried();
     }
     pump(); // its tasks go to the other workers at once
     maybeTerminated();
@@ -409,6 +426,15 @@ public final class FarmExecutor implements AutoCloseable {
         if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
       });
     }
+  }
+
+  /** The progress snapshot for {@code jmswk sub}'s bar (see {@link JobProgress}). */
+  private void publishProgress(boolean ended) {
+    long running;
+    synchronized (scheduler) {
+      running = scheduler.running();
+    }
+    progress.publish(running, links.size(), excludedNodes().size(), ended);
   }
 
   private void checkLiveness() {
@@ -458,6 +484,7 @@ public final class FarmExecutor implements AutoCloseable {
           for (Task t : waiting) {
             emit("task-failed", null, t.id, e.getMessage());
             t.failAll(e);
+            progress.failed(t.size());
           }
           maybeTerminated();
         }
@@ -647,7 +674,10 @@ public final class FarmExecutor implements AutoCloseable {
     synchronized (scheduler) {
       left = scheduler.drainWaiting();
     }
-    for (Task t : left) t.failAll(new TaskLostException("the executor was closed before the task ran"));
+    for (Task t : left) {
+      t.failAll(new TaskLostException("the executor was closed before the task ran"));
+      progress.failed(t.size());
+    }
     for (WorkerLink l : links.values()) l.stop();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!links.isEmpty() && System.nanoTime() < deadline) {
@@ -660,6 +690,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     for (WorkerLink l : links.values()) l.close();
     monitor.shutdownNow();
+    publishProgress(true);
     // A spawn in progress must end before MPI may be finalized (a child left inside MPI_Init
     // would keep the job alive); queued starts see the executor closed and do nothing.
     startThread.shutdown();
