@@ -169,10 +169,7 @@ public final class FarmExecutor implements AutoCloseable {
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
-    if (e.progress.file() != null) {
-      long every = e.progress.intervalMillis();
-      e.monitor.scheduleAtFixedRate(() -> e.publishProgress(false), 0, every, TimeUnit.MILLISECONDS);
-    }
+    e.progress.startPublishing(() -> e.publishProgress(false));
     if (e.starter != null) {
       CompletableFuture<Boolean> first = e.startWorkers(options.workers());
       boolean any = first.join();
@@ -690,6 +687,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     for (WorkerLink l : links.values()) l.close();
     monitor.shutdownNow();
+    progress.stopPublishing();
     publishProgress(true);
     // A spawn in progress must end before MPI may be finalized (a child left inside MPI_Init
     // would keep the job alive); queued starts see the executor closed and do nothing.

@@ -51,13 +51,29 @@ final class JobProgress {
     return new JobProgress(interval > 0 ? file : null, interval);
   }
 
+  private java.util.concurrent.ScheduledExecutorService publisher;
+
+  /**
+   * Calls {@code publish} every interval on a thread of its own (a slow shared file system must
+   * not hold up the liveness checks); nothing when no snapshot is wanted.
+   */
+  synchronized void startPublishing(Runnable publish) {
+    if (file == null || publisher != null) return;
+    publisher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "jmswk-executor-progress");
+      t.setDaemon(true);
+      return t;
+    });
+    publisher.scheduleAtFixedRate(publish, 0, intervalMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  synchronized void stopPublishing() {
+    if (publisher != null) publisher.shutdownNow();
+  }
+
   /** Null when no snapshot is published. */
   Path file() {
     return file;
-  }
-
-  long intervalMillis() {
-    return intervalMillis;
   }
 
   void submitted(long n) {
