@@ -33,14 +33,14 @@ public final class StatCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the list (or with --journal the job's figures) as JSON.")
   boolean json;
 
-  @Option(names = "--journal", description = {"With a job id: the job's task figures (done, failed, retried, time lost",
-      "to failures) and its resume history (each run: re-delivered vs executed) from its journal, as a table",
-      "(or JSON with --json)."})
+  @Option(names = "--journal", description = "With a job id: the job's task figures (done, failed, retried, time lost"
+      + " to failures) and its resume history (each run: re-delivered vs executed) from its journal, as a table (or"
+      + " JSON with --json).")
   boolean journal;
 
-  @Option(names = "--timeline", description = {"With a job id: print the path of the job's timeline picture",
-      "(timeline.html: one lane per worker, a bar per task attempt, failures and worker/node losses marked;",
-      "timeline.trace.json beside it opens in Perfetto), drawing it from the journal first if needed."})
+  @Option(names = "--timeline", description = "With a job id: print the path of the job's timeline picture"
+      + " (timeline.html: a lane per worker, a bar per task attempt, failures and worker/node losses marked;"
+      + " timeline.trace.json beside it opens in Perfetto), drawn from its journal first if needed.")
   boolean timeline;
 
   private static int printTimeline(java.nio.file.Path journal) {

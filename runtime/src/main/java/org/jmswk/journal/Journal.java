@@ -29,6 +29,10 @@ import org.jmswk.executor.FarmExecutor;
  * <p>Tasks without a key that have the same input share one journal entry: they are assumed to
  * compute the same result. A failure the handler threw is a result too (re-delivered as that
  * {@code RemoteTaskException}); a task lost with its workers is not, and runs again.
+ *
+ * <p>For the job's timeline ({@link JournalTimeline}) the same commits also carry, per result,
+ * the worker and attempt that gave it and when it ran, plus worker and node events and the
+ * attempts lost with their worker.
  */
 public final class Journal implements ExecutorListener, AutoCloseable {
   /** A task as the journal knows it: its key, its id (from a SHA-256, see {@link #id}), the SHA-256 of its input. */
