@@ -335,22 +335,7 @@ public final class FarmExecutor implements AutoCloseable {
       long arrival = WallClock.micros();
       link.lastResultMicros = arrival;
       if (listener.wantsOutcomes()) {
-        int n = accepted.length;
-        long[] sent = new long[n];
-        long[] start = new long[n];
-        long[] end = new long[n];
-        for (int i = 0; i < n; i++) sent[i] = accepted[i] == null ? 0 : accepted[i].sentMicros;
-        AttemptTimes.fill(arrival, r.nanos(), sent, start, end);
-        List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          Task t = accepted[i];
-          if (t == null) continue;
-          for (int k = 0; k < r.outputs()[i].length; k++) {
-            RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-            outcomes.add(new ExecutorListener.Outcome(t.id + k, f == null ? r.outputs()[i][k] : null, f, link.id,
-                t.crashes + 1, start[i], end[i]));
-          }
-        }
+        List<ExecutorListener.Outcome> outcomes = outcomes(link, r, accepted, arrival);
         try {
           listener.beforeDelivery(outcomes);
         } catch (Exception e) {
@@ -384,6 +369,31 @@ public final class FarmExecutor implements AutoCloseable {
       FarmExecutor.this.lost(link, why, silent);
     }
   };
+
+  /**
+   * The outcomes of one results frame (its accepted tasks' elements), each with the attempt that
+   * gave it: the worker, the attempt's number and when it ran ({@link AttemptTimes}).
+   */
+  private static List<ExecutorListener.Outcome> outcomes(WorkerLink link, WorkerLink.Results r, Task[] accepted,
+                                                        long arrival) {
+    int n = accepted.length;
+    long[] sent = new long[n];
+    long[] start = new long[n];
+    long[] end = new long[n];
+    for (int i = 0; i < n; i++) sent[i] = accepted[i] == null ? 0 : accepted[i].sentMicros;
+    AttemptTimes.fill(arrival, r.nanos(), sent, start, end);
+    List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Task t = accepted[i];
+      if (t == null) continue;
+      for (int k = 0; k < r.outputs()[i].length; k++) {
+        RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
+        outcomes.add(new ExecutorListener.Outcome(t.id + k, f == null ? r.outputs()[i][k] : null, f, link.id,
+            t.crashes + 1, start[i], end[i]));
+      }
+    }
+    return outcomes;
+  }
 
   private void lost(WorkerLink link, String why, boolean silent) {
     link.close();
