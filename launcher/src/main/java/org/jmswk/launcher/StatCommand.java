@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jmswk.launcher.job.JobRecord;
 import org.jmswk.launcher.job.JobRunner;
+import org.jmswk.launcher.timeline.JobTimeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Parameters;
     description = {"List the jobs run from this machine, or one job's statistics.", "",
         "Lists the jobs run from this machine (~/.jmswk/jobs, or JMSWK_JOBS_DIR): id, name,",
         "state (RUNNING, END, or LOST when the launcher died), target, nodes, start, elapsed time, exit",
-        "code and end reason. With a job id, prints that job's statistics as JSON."})
+        "code and end reason. With a job id, prints that job's statistics as JSON; with --journal its task",
+        "figures and resume history; with --timeline the path of its timeline picture."})
 public final class StatCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("MM/dd HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -28,12 +30,32 @@ public final class StatCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "JOB_ID", description = "Show this job's statistics.")
   String jobId;
 
-  @Option(names = "--json", description = "Print the list as JSON.")
+  @Option(names = "--json", description = "Print the list (or with --journal the job's figures) as JSON.")
   boolean json;
 
-  @Option(names = "--journal", description = {"With a job id: the job's task figures (done, failed, retried) and its",
-      "resume history (each run: re-delivered vs executed) from its journal."})
+  @Option(names = "--journal", description = "With a job id: the job's task figures (done, failed, retried, time lost"
+      + " to failures) and its resume history (each run: re-delivered vs executed) from its journal, as a table (or"
+      + " JSON with --json).")
   boolean journal;
+
+  @Option(names = "--timeline", description = "With a job id: print the path of the job's timeline picture"
+      + " (timeline.html: a lane per worker, a bar per task attempt, failures and worker/node losses marked;"
+      + " timeline.trace.json beside it opens in Perfetto), drawn from its journal first if needed.")
+  boolean timeline;
+
+  private static int printTimeline(java.nio.file.Path journal) {
+    if (!Files.exists(journal)) {
+      System.err.println("jmswk stat: no journal at " + journal + " (the job attached none), so no timeline");
+      return 1;
+    }
+    try {
+      System.out.println(JobTimeline.current(journal));
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("jmswk stat: " + e.getMessage());
+      return 1;
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -43,7 +65,8 @@ public final class StatCommand implements Callable<Integer> {
         System.err.println("jmswk stat: no job " + jobId + " under " + JobRunner.jobsRoot());
         return 1;
       }
-      if (journal) return JournalFigures.print(stats.getParent().resolve("journal.sqlite"));
+      if (timeline) return printTimeline(stats.getParent().resolve("journal.sqlite"));
+      if (journal) return JournalFigures.print(stats.getParent().resolve("journal.sqlite"), json);
       if (!Files.exists(stats)) {
         System.out.println("job " + jobId + " has no statistics yet (still running?)");
         return 0;

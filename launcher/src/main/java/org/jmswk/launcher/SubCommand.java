@@ -17,6 +17,8 @@ import org.jmswk.launcher.job.JobScriptParser;
 import org.jmswk.launcher.job.JobSpec;
 import org.jmswk.launcher.job.Launch;
 import org.jmswk.launcher.job.TimeLimitWarning;
+import org.jmswk.launcher.progress.ProgressView;
+import org.jmswk.launcher.timeline.JobTimeline;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,7 +56,13 @@ import picocli.CommandLine.Parameters;
         "hands out only tasks its workers' measured times say will end in time, and halfway through",
         "the lead fails what is left; with the job's journal the job ends with exit status 75 and",
         "the end reason \"time limit; N of M tasks done, resumable\": --rerun ID finishes it.",
-        "--signal also sends the master's mpiexec a signal at the warning, as Slurm's --signal."},
+        "--signal also sends the master's mpiexec a signal at the warning, as Slurm's --signal.",
+        "",
+        "While the job runs, the progress its task farm publishes (tasks done / running / failed /",
+        "retried, rate, ETA, workers, nodes lost) is a bar under the output on a terminal, else a",
+        "line on stderr every JMSWK_PROGRESS_LOG_S seconds. A job with a journal gets its timeline",
+        "picture (timeline.html, and timeline.trace.json for Perfetto) when it ends: jmswk stat ID",
+        "--timeline prints its path."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"N:the job script's exit status, normally its mpiexec's (the master's)",
         "2:the job script or the command line is wrong (nothing ran)",
@@ -248,8 +256,11 @@ public final class SubCommand implements Callable<Integer> {
         return 2;
       }
       announce(jobDir, script, spec, launch);
-      return report(JobRunner.run(spec, launch, new ClusterScriptHost(c), script, args, jobDir,
-          System.out::println), spec);
+      JobRunner.Outcome outcome;
+      try (ProgressView progress = ProgressView.start(jobDir)) {
+        outcome = JobRunner.run(spec, launch, new ClusterScriptHost(c), script, args, jobDir, progress.lines());
+      }
+      return report(outcome, spec);
     } catch (ClusterException e) {
       System.err.println("jmswk sub: " + e.getMessage());
       return 3;
@@ -269,7 +280,11 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     announce(jobDir, script, spec, launch);
-    return report(JobRunner.run(spec, launch, script, args, jobDir, System.out::println), spec);
+    JobRunner.Outcome outcome;
+    try (ProgressView progress = ProgressView.start(jobDir)) {
+      outcome = JobRunner.run(spec, launch, script, args, jobDir, progress.lines());
+    }
+    return report(outcome, spec);
   }
 
   private static void announce(Path jobDir, Path script, JobSpec spec, Launch launch) {
@@ -278,11 +293,23 @@ public final class SubCommand implements Callable<Integer> {
         launch.universeSize());
   }
 
+  /** A job with a journal gets its timeline picture when it ends; a journal that cannot be drawn costs a warning only. */
+  private static void timeline(Path jobDir) {
+    Path journal = jobDir.resolve("journal.sqlite");
+    if (!Files.exists(journal)) return;
+    try {
+      System.err.println("[jmswk] timeline: " + JobTimeline.write(journal) + " (trace: " + JobTimeline.TRACE + ")");
+    } catch (IOException | RuntimeException e) {
+      System.err.println("[jmswk] warning: no timeline for job " + jobDir.getFileName() + ": " + e.getMessage());
+    }
+  }
+
   private static int report(JobRunner.Outcome outcome, JobSpec spec) {
     var stats = outcome.stats();
     System.err.printf("[jmswk] job %s ended: exit code %d, end reason %s, %s%n", stats.jobId(), stats.exitCode(),
         stats.endReason(), outcome.leftovers().isEmpty() ? "nothing left running"
             : "ended " + outcome.leftovers().size() + " leftover processes");
+    timeline(outcome.jobDir());
     if (!outcome.survivors().isEmpty()) {
       System.err.println("[jmswk] WARNING: processes of the job survived: " + outcome.survivors());
     }

@@ -9,8 +9,18 @@ import java.util.concurrent.CompletableFuture;
  * block on the executor from inside them.
  */
 public interface ExecutorListener {
-  /** One outcome of one element: its id, and its output or its failure. */
-  record Outcome(long elementId, byte[] output, RuntimeException failure) {}
+  /**
+   * One outcome of one element: its id, its output or its failure, and the attempt that gave it:
+   * the worker, the attempt's number (1, or more after its workers died) and when it ran
+   * (WallClock microseconds, see {@code AttemptTimes}; 0 when unknown).
+   */
+  record Outcome(long elementId, byte[] output, RuntimeException failure, int worker, int attempt, long startedMicros,
+                 long endedMicros) {
+    /** An outcome not run by any worker (e.g. recalled from a journal). */
+    public Outcome(long elementId, byte[] output, RuntimeException failure) {
+      this(elementId, output, failure, -1, 0, 0, 0);
+    }
+  }
 
   default void event(ExecutorEvent e) {}
 
@@ -62,6 +72,14 @@ public interface ExecutorListener {
   default boolean durable() {
     return false;
   }
+
+  /**
+   * The attempt of task {@code elementId} (its first element) that was running on {@code worker}
+   * ended with the worker's loss: attempt number {@code attempt}, from {@code startedMicros} to
+   * {@code endedMicros} (WallClock); {@code rerun}: it goes to another worker, else its crash
+   * limit failed it. Called once per loss, before the task is handed out again.
+   */
+  default void attemptLost(long elementId, int worker, int attempt, long startedMicros, long endedMicros, boolean rerun) {}
 
   /** True to get {@link #beforeDelivery} calls (outcomes are only assembled when asked for). */
   default boolean wantsOutcomes() {

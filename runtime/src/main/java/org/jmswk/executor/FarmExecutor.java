@@ -94,6 +94,7 @@ public final class FarmExecutor implements AutoCloseable {
   private volatile boolean timeLimited;
   /** Frames answered but not yet delivered (their results being made durable): the executor is not idle. */
   private final AtomicInteger undelivered = new AtomicInteger();
+  private final JobProgress progress = JobProgress.fromEnv();
   private volatile boolean shutdown;
   private volatile boolean closed;
 
@@ -176,6 +177,7 @@ public final class FarmExecutor implements AutoCloseable {
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
     e.watchTimeLimit();
+    e.progress.startPublishing(() -> e.publishProgress(false));
     if (e.starter != null) {
       CompletableFuture<Boolean> first = e.startWorkers(options.workers());
       boolean any = first.join();
@@ -231,6 +233,7 @@ public final class FarmExecutor implements AutoCloseable {
       listener.submitted(nextTaskId, key, bytes);
       scheduler.enqueue(new SingleTask<>(nextTaskId++, bytes, out, future));
     }
+    progress.submitted(1);
     pump();
     return future;
   }
@@ -241,6 +244,7 @@ public final class FarmExecutor implements AutoCloseable {
     if (o == null) return false;
     refuseIfShutdown();
     doneElements.incrementAndGet();
+    progress.recalled();
     if (o.failure() != null) {
       future.completeExceptionally(o.failure());
     } else {
@@ -276,6 +280,7 @@ public final class FarmExecutor implements AutoCloseable {
         scheduler.enqueue(new SingleTask<>(nextTaskId++, t.input(0), out, t.future));
       }
     }
+    progress.submitted(all.size());
     pump();
     return futures;
   }
@@ -301,6 +306,7 @@ public final class FarmExecutor implements AutoCloseable {
       scheduler.enqueue(new MapJob(nextTaskId, inputs, result));
       nextTaskId += inputs.length;
     }
+    progress.submitted(inputs.length);
     pump();
     return result;
   }
@@ -328,8 +334,10 @@ public final class FarmExecutor implements AutoCloseable {
     // work waits and no worker is left or coming (every earlier start failed): try again
     if (orphaned && starter != null && !closed && links.isEmpty() && wantedStarts.get() == 0) replace();
     boolean events = listener.taskEvents();
+    long sentAt = batches.isEmpty() ? 0 : WallClock.micros();
     for (Scheduler.Batch b : batches) {
       WorkerLink link = (WorkerLink) b.slot().link;
+      for (Task t : b.tasks()) t.sentMicros = sentAt;
       link.send(b.tasks());
       if (events) {
         for (Task t : b.tasks()) emit("task-started", link, t.id, Integer.toString(t.size()));
@@ -350,11 +358,13 @@ public final class FarmExecutor implements AutoCloseable {
         for (int i = 0; i < accepted.length; i++) accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
       }
       pump(); // the next batch goes out before this one is delivered
+      long arrival = WallClock.micros();
+      link.lastResultMicros = arrival;
       if (!listener.wantsOutcomes()) {
         deliver(link, r, accepted, null);
         return;
       }
-      List<ExecutorListener.Outcome> outcomes = outcomes(r, accepted);
+      List<ExecutorListener.Outcome> outcomes = outcomes(link, r, accepted, arrival);
       // a journal makes them durable in the background (a pipelined group commit): this reader
       // goes on reading, and the futures complete only once their results are on disk
       undelivered.incrementAndGet();
@@ -390,14 +400,26 @@ public final class FarmExecutor implements AutoCloseable {
     }
   };
 
-  /** The outcomes of one results frame: its accepted tasks' elements. */
-  private static List<ExecutorListener.Outcome> outcomes(WorkerLink.Results r, Task[] accepted) {
+  /**
+   * The outcomes of one results frame (its accepted tasks' elements), each with the attempt that
+   * gave it: the worker, the attempt's number and when it ran ({@link AttemptTimes}).
+   */
+  private static List<ExecutorListener.Outcome> outcomes(WorkerLink link, WorkerLink.Results r, Task[] accepted,
+                                                        long arrival) {
+    int n = accepted.length;
+    long[] sent = new long[n];
+    long[] start = new long[n];
+    long[] end = new long[n];
+    for (int i = 0; i < n; i++) sent[i] = accepted[i] == null ? 0 : accepted[i].sentMicros;
+    AttemptTimes.fill(arrival, r.nanos(), sent, start, end);
     List<ExecutorListener.Outcome> outcomes = new ArrayList<>();
-    for (int i = 0; i < accepted.length; i++) {
-      if (accepted[i] == null) continue;
+    for (int i = 0; i < n; i++) {
+      Task t = accepted[i];
+      if (t == null) continue;
       for (int k = 0; k < r.outputs()[i].length; k++) {
         RuntimeException f = r.failures()[i] == null ? null : r.failures()[i][k];
-        outcomes.add(new ExecutorListener.Outcome(accepted[i].id + k, f == null ? r.outputs()[i][k] : null, f));
+        outcomes.add(new ExecutorListener.Outcome(t.id + k, f == null ? r.outputs()[i][k] : null, f, link.id,
+            t.crashes + 1, start[i], end[i]));
       }
     }
     return outcomes;
@@ -412,13 +434,16 @@ public final class FarmExecutor implements AutoCloseable {
       if (t.size() != r.outputs()[i].length) {
         t.failAll(new IllegalStateException("worker " + link.id + " answered " + r.outputs()[i].length
             + " results for a task of " + t.size()));
+        progress.failed(t.size());
         continue;
       }
       if (gateFailure != null) {
         t.failAll(gateFailure);
+        progress.failed(t.size());
       } else {
         t.deliverAll(r.outputs()[i], r.failures()[i]);
         doneElements.addAndGet(t.size());
+        progress.delivered(t.size(), r.failures()[i]);
       }
       if (events) emit("task-done", link, t.id, Integer.toString(t.size()));
     }
@@ -435,14 +460,20 @@ public final class FarmExecutor implements AutoCloseable {
     if (closed) return; // stopped at the end, not lost
     emit("worker-lost", link, -1, why);
     Task crashed = loss.crashed();
+    if (crashed != null) {
+      listener.attemptLost(crashed.id, link.id, crashed.crashes, Math.max(crashed.sentMicros, link.lastResultMicros),
+          WallClock.micros(), !loss.crashLimitReached());
+    }
     if (crashed != null && loss.crashLimitReached()) {
       String reason = "task " + crashed.id + " was running on a worker that died " + crashed.crashes
           + " times (crash limit: " + options.retries() + " retries, JMSWK_TASK_RETRIES); last on worker " + link.id
           + " on " + link.host + ": " + why;
       emit("task-failed", link, crashed.id, reason);
       crashed.failAll(new TaskLostException(reason));
+      progress.failed(crashed.size());
     } else if (crashed != null) {
       emit("task-retried", link, crashed.id, "attempt " + (crashed.attempts + 1) + " after: " + why);
+      progress.retried();
     }
     pump(); // its tasks go to the other workers at once
     maybeTerminated();
@@ -457,6 +488,15 @@ public final class FarmExecutor implements AutoCloseable {
         if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
       });
     }
+  }
+
+  /** The progress snapshot for {@code jmswk sub}'s bar (see {@link JobProgress}). */
+  private void publishProgress(boolean ended) {
+    long running;
+    synchronized (scheduler) {
+      running = scheduler.running();
+    }
+    progress.publish(running, links.size(), excludedNodes().size(), ended);
   }
 
   private void checkLiveness() {
@@ -506,6 +546,7 @@ public final class FarmExecutor implements AutoCloseable {
           for (Task t : waiting) {
             emit("task-failed", null, t.id, e.getMessage());
             t.failAll(e);
+            progress.failed(t.size());
           }
           maybeTerminated();
         }
@@ -766,7 +807,10 @@ public final class FarmExecutor implements AutoCloseable {
     synchronized (scheduler) {
       left = scheduler.drainWaiting();
     }
-    for (Task t : left) t.failAll(new TaskLostException("the executor was closed before the task ran"));
+    for (Task t : left) {
+      t.failAll(new TaskLostException("the executor was closed before the task ran"));
+      progress.failed(t.size());
+    }
     if (timeLimited && doneElements.get() < submittedElements.get()) writeTimeLimitRecord(); // final figures (tasks recalled or refused after the stop)
     for (WorkerLink l : links.values()) l.stop();
     // at the time limit a worker may be inside a long task: its connection is closed sooner, it exits by itself
@@ -781,6 +825,8 @@ public final class FarmExecutor implements AutoCloseable {
     }
     for (WorkerLink l : links.values()) l.close();
     monitor.shutdownNow();
+    progress.stopPublishing();
+    publishProgress(true);
     // A spawn in progress must end before MPI may be finalized (a child left inside MPI_Init
     // would keep the job alive); queued starts see the executor closed and do nothing.
     startThread.shutdown();

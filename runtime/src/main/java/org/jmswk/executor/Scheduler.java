@@ -141,6 +141,11 @@ final class Scheduler {
     return n;
   }
 
+  /** Wire tasks handed to workers and not answered yet. */
+  long running() {
+    return inFlight;
+  }
+
   boolean idle() {
     return inFlight == 0 && nothingToTake();
   }

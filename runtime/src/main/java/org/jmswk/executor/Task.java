@@ -13,6 +13,8 @@ abstract class Task {
   int crashes;
   /** Runs started (1 + re-runs). */
   int attempts;
+  /** When it was last sent to a worker (WallClock microseconds). */
+  long sentMicros;
 
   Task(long id) {
     this.id = id;

@@ -34,6 +34,8 @@ final class WorkerLink {
   private static final Object STOP = new Object();
   final AtomicBoolean closed = new AtomicBoolean();
   volatile long lastHeard = System.nanoTime();
+  /** When its last results frame arrived (WallClock microseconds, 0: none yet). */
+  volatile long lastResultMicros;
 
   WorkerLink(int id, long pid, String host, SocketChannel channel, DataInputStream in) {
     this.id = id;

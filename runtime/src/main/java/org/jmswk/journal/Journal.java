@@ -32,6 +32,10 @@ import org.jmswk.executor.FarmExecutor;
  * <p>Tasks without a key that have the same input share one journal entry: they are assumed to
  * compute the same result. A failure the handler threw is a result too (re-delivered as that
  * {@code RemoteTaskException}); a task lost with its workers is not, and runs again.
+ *
+ * <p>For the job's timeline ({@link JournalTimeline}) the same commits also carry, per result,
+ * the worker and attempt that gave it and when it ran, plus worker and node events and the
+ * attempts lost with their worker.
  */
 public final class Journal implements ExecutorListener, AutoCloseable {
   /** A task as the journal knows it: its key, its id (from a SHA-256, see {@link #id}), the SHA-256 of its input. */
@@ -47,6 +51,8 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   private final Thread committer;
   private final Queue<JournalStore.TaskRow> submittedRows = new ConcurrentLinkedQueue<>();
   private final Queue<Long> reruns = new ConcurrentLinkedQueue<>();
+  /** Worker and node events and lost attempts, for the job's timeline: written with the next commit. */
+  private final Queue<JournalStore.EventRow> events = new ConcurrentLinkedQueue<>();
   private final Map<Long, Entry> elements = new ConcurrentHashMap<>();
   private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong executed = new AtomicLong();
@@ -160,14 +166,31 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   @Override
   public void event(ExecutorEvent e) {
-    if (e.kind().equals("time-limit")) endNote = "stopped at the job's time limit: " + e.detail();
-    if (e.kind().equals("task-retried")) {
-      Entry en = elements.get(e.task());
-      if (en != null) reruns.add(en.seq());
+    switch (e.kind()) {
+      case "task-retried" -> {
+        Entry en = elements.get(e.task());
+        if (en != null) reruns.add(en.seq());
+      }
+      case "task-started", "task-done" -> { } // the results rows say it all
+      default -> {
+        if (e.kind().equals("time-limit")) endNote = "stopped at the job's time limit: " + e.detail();
+        Entry en = e.task() < 0 ? null : elements.get(e.task());
+        long at = e.epochMillis() * 1000;
+        events.add(new JournalStore.EventRow(e.kind(), e.worker(), e.host(), e.node(), en == null ? null : en.id(),
+            en == null ? null : en.key(), 0, at, at, e.detail()));
+      }
     }
   }
 
   /** Waits until the outcomes are journalled (see {@link #beforeDeliveryAsync}); throws if they could not be. */
+  @Override
+  public void attemptLost(long elementId, int worker, int attempt, long startedMicros, long endedMicros, boolean rerun) {
+    Entry en = elements.get(elementId);
+    events.add(new JournalStore.EventRow("attempt-lost", worker, "", "", en == null ? null : en.id(),
+        en == null ? null : en.key(), attempt, startedMicros, endedMicros,
+        rerun ? "worker lost; run again" : "worker lost; crash limit reached, the task failed"));
+  }
+
   @Override
   public void beforeDelivery(List<Outcome> outcomes) {
     try {
@@ -189,7 +212,10 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     long now = System.currentTimeMillis();
     for (Outcome o : outcomes) {
       Entry en = elements.remove(o.elementId());
-      if (en != null) rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now));
+      if (en != null) {
+        rows.add(new JournalStore.ResultRow(en.id(), en.key(), o.output(), o.failure(), now, o.worker(), o.attempt(),
+            o.startedMicros(), o.endedMicros()));
+      }
     }
     if (rows.isEmpty()) return CompletableFuture.completedFuture(null);
     if (closed) {
@@ -225,7 +251,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
       JournalException error = null;
       writer.lock();
       try {
-        store.write(drain(submittedRows), drain(reruns), rows, redelivered.get());
+        store.write(drain(submittedRows), drain(reruns), rows, drain(events), redelivered.get());
         executed.addAndGet(rows.size());
       } catch (JournalException e) {
         error = e;
@@ -263,7 +289,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     writer.lock();
     try {
       try {
-        store.write(drain(submittedRows), drain(reruns), List.of(), redelivered.get());
+        store.write(drain(submittedRows), drain(reruns), List.of(), drain(events), redelivered.get());
         store.endRun(redelivered.get(), endNote);
       } finally {
         store.close();

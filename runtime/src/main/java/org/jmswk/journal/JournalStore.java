@@ -37,7 +37,15 @@ final class JournalStore implements AutoCloseable {
   private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** One result to write: the task's id and key, and its output or the failure its handler threw. */
-  record ResultRow(long id, String key, byte[] output, RuntimeException failure, long doneAt) {}
+  record ResultRow(long id, String key, byte[] output, RuntimeException failure, long doneAt, int worker, int attempt,
+                   long startedMicros, long endedMicros) {}
+
+  /**
+   * A worker or node event, or an attempt lost with its worker (kind {@code attempt-lost}), for
+   * the job's timeline: times in microseconds ({@code started} = {@code at} for an instant).
+   */
+  record EventRow(String kind, int worker, String host, String node, Long task, String key, int attempt,
+                  long startedMicros, long atMicros, String detail) {}
 
   /** A submitted task: its row ({@link #nextTaskSeq}), id and key, and the SHA-256 of its input. */
   record TaskRow(long seq, long id, String key, byte[] payloadHash) {}
@@ -60,6 +68,7 @@ final class JournalStore implements AutoCloseable {
   private final PreparedStatement countRerun;
   private final PreparedStatement insertResult;
   private final PreparedStatement updateRun;
+  private final PreparedStatement insertEvent;
 
   private JournalStore(Path file, Connection db, int run, String note, LongMap resultRows) throws SQLException {
     this.file = file;
@@ -74,7 +83,11 @@ final class JournalStore implements AutoCloseable {
         "SELECT key, output, failure_class, failure_message, failure_trace, done_at FROM results WHERE seq = ?");
     this.insertTask = db.prepareStatement("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, 0)");
     this.countRerun = db.prepareStatement("UPDATE tasks SET retries = retries + 1 WHERE seq = ?");
-    this.insertResult = db.prepareStatement("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    this.insertResult = db.prepareStatement("INSERT INTO results (seq, id, key, run, output, failure_class,"
+        + " failure_message, failure_trace, done_at, worker, attempt, started_us, ended_us)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    this.insertEvent = db.prepareStatement("INSERT INTO events (run, kind, worker, host, node, task, key, attempt,"
+        + " started_us, at_us, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     this.updateRun = db.prepareStatement("UPDATE runs SET executed = executed + ?, redelivered = ? WHERE run = ?");
   }
 
@@ -94,6 +107,7 @@ final class JournalStore implements AutoCloseable {
       try {
         if (!hasTable(db, "meta")) create(db, s.jobId());
         checkOwner(db, file, s.jobId());
+        addTimeline(db);
         LongMap ids = resultRows(db);
         int run = startRun(db, s, note);
         return new JournalStore(file, db, run, note, ids);
@@ -253,6 +267,32 @@ final class JournalStore implements AutoCloseable {
     }
   }
 
+  /**
+   * What the job's timeline needs, added to a journal that lacks it (journals written before it
+   * existed): per result the worker, the attempt's number and when it ran, and a table of
+   * worker/node events and lost attempts. Additive, so an older jmswk still reads the file.
+   */
+  private static void addTimeline(Connection db) throws SQLException {
+    boolean has = false;
+    try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("PRAGMA table_info(results)")) {
+      while (rs.next()) has |= rs.getString("name").equals("started_us");
+    }
+    if (has && hasTable(db, "events")) return;
+    try (Statement st = db.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");
+      if (!has) {
+        for (String c : new String[] {"worker", "attempt", "started_us", "ended_us"}) {
+          st.execute("ALTER TABLE results ADD COLUMN " + c + " INTEGER");
+        }
+      }
+      // kind: worker-started, worker-lost, worker-start-failed, node-excluded, task-failed, attempt-lost
+      st.execute("CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, run INTEGER NOT NULL, kind TEXT NOT NULL,"
+          + " worker INTEGER, host TEXT, node TEXT, task INTEGER, key TEXT, attempt INTEGER, started_us INTEGER NOT NULL,"
+          + " at_us INTEGER NOT NULL, detail TEXT)");
+      st.execute("COMMIT");
+    }
+  }
+
   /** Refuses the journal of another program, of another schema, or of another job. */
   private static void checkOwner(Connection db, Path file, String jobId) throws SQLException {
     String program = null;
@@ -356,7 +396,7 @@ final class JournalStore implements AutoCloseable {
         String failureClass = rs.getString(3);
         RuntimeException failure = failureClass == null ? null
             : new RemoteTaskException(failureClass, rs.getString(4), rs.getString(5));
-        return new ResultRow(id, key, failure == null ? rs.getBytes(2) : null, failure, rs.getLong(6));
+        return new ResultRow(id, key, failure == null ? rs.getBytes(2) : null, failure, rs.getLong(6), -1, 0, 0, 0);
       }
     } catch (SQLException e) {
       throw new JournalException(describe(file, e), e);
@@ -367,7 +407,7 @@ final class JournalStore implements AutoCloseable {
    * One transaction: the submitted tasks, the re-runs, the results and this run's counters.
    * Either all of it is on disk when this returns, or none of it is (and it throws).
    */
-  void write(List<TaskRow> tasks, List<Long> reruns, List<ResultRow> rows, long redelivered) {
+  void write(List<TaskRow> tasks, List<Long> reruns, List<ResultRow> rows, List<EventRow> events, long redelivered) {
     LongMap added = new LongMap();
     List<long[]> addedRows = new ArrayList<>();
     try (Statement st = db.createStatement()) {
@@ -415,9 +455,35 @@ final class JournalStore implements AutoCloseable {
             insertResult.setNull(8, java.sql.Types.VARCHAR);
           }
           insertResult.setLong(9, r.doneAt());
+          if (r.worker() >= 0) {
+            insertResult.setInt(10, r.worker());
+            insertResult.setInt(11, r.attempt());
+            insertResult.setLong(12, r.startedMicros());
+            insertResult.setLong(13, r.endedMicros());
+          } else {
+            for (int c = 10; c <= 13; c++) insertResult.setNull(c, java.sql.Types.INTEGER);
+          }
           insertResult.addBatch();
         }
         if (!addedRows.isEmpty()) insertResult.executeBatch();
+        for (EventRow e : events) {
+          insertEvent.setInt(1, run);
+          insertEvent.setString(2, e.kind());
+          if (e.worker() >= 0) insertEvent.setInt(3, e.worker());
+          else insertEvent.setNull(3, java.sql.Types.INTEGER);
+          insertEvent.setString(4, e.host());
+          insertEvent.setString(5, e.node());
+          if (e.task() != null) insertEvent.setLong(6, e.task());
+          else insertEvent.setNull(6, java.sql.Types.INTEGER);
+          insertEvent.setString(7, e.key());
+          if (e.attempt() > 0) insertEvent.setInt(8, e.attempt());
+          else insertEvent.setNull(8, java.sql.Types.INTEGER);
+          insertEvent.setLong(9, e.startedMicros());
+          insertEvent.setLong(10, e.atMicros());
+          insertEvent.setString(11, e.detail());
+          insertEvent.addBatch();
+        }
+        if (!events.isEmpty()) insertEvent.executeBatch();
         updateRun.setInt(1, addedRows.size());
         updateRun.setLong(2, redelivered);
         updateRun.setInt(3, run);
@@ -439,7 +505,7 @@ final class JournalStore implements AutoCloseable {
   }
 
   private void clearBatches() {
-    for (PreparedStatement ps : new PreparedStatement[] {insertTask, countRerun, insertResult}) {
+    for (PreparedStatement ps : new PreparedStatement[] {insertTask, countRerun, insertResult, insertEvent}) {
       try {
         ps.clearBatch();
       } catch (SQLException ignored) {

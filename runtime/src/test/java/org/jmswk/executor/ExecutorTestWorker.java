@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Worker for the executor tests. Input "sleep:MS:TEXT" sleeps MS then answers TEXT upper-cased;
  * "throw:TEXT" throws IllegalArgumentException(TEXT); "die:TEXT" SIGKILLs its own process;
+ * "dieonce:FILE:TEXT" does so only the first time (when FILE does not exist yet: it creates it);
  * 8 bytes: a long x, answered x*x; anything else is answered upper-cased. With {@code
  * -Djmswk.test.log=FILE} every execution appends "TEXT pid" to FILE first (to count runs).
  */
@@ -31,6 +32,16 @@ public final class ExecutorTestWorker {
       return f[2].toUpperCase().getBytes(StandardCharsets.UTF_8);
     }
     if (text.startsWith("throw:")) throw new IllegalArgumentException(text.substring(6));
+    if (text.startsWith("dieonce:")) {
+      String[] f = text.split(":", 3);
+      try {
+        Files.createFile(Path.of(f[1]));
+      } catch (java.nio.file.FileAlreadyExistsException again) {
+        return f[2].toUpperCase().getBytes(StandardCharsets.UTF_8);
+      }
+      Thread.sleep(50); // a visible attempt on the timeline
+      Runtime.getRuntime().halt(137);
+    }
     if (text.startsWith("die:")) {
       Runtime.getRuntime().halt(137);
     }

@@ -75,6 +75,55 @@ class JournalledExecutorTest {
     assertTrue(ran.containsKey("task number 250") && ran.containsKey("free c") && !ran.containsKey("task number 10") && !ran.containsKey("free a"));
   }
 
+  @Test
+  void everyAttemptIsJournalledWithItsWorkerAndTimesAndALostOneAsLost(@TempDir Path dir) throws Exception {
+    JournalSettings settings = new JournalSettings(dir.resolve("journal.sqlite"), "job-9", false, true, -1);
+    List<Process> procs = new ArrayList<>();
+    long before = System.currentTimeMillis() * 1000;
+    try (Journal j = Journal.open(settings); FarmExecutor e = withWorkers(j, 3, dir.resolve("log"), procs)) {
+      // first, so that it is the first task its worker runs: a worker that dies charges the crash to the
+      // first task it holds (one it finished but had not reported yet would take the blame)
+      CompletableFuture<String> once = e.submit("once", "dieonce:" + dir.resolve("died") + ":back", Codec.UTF8, Codec.UTF8);
+      List<CompletableFuture<String>> fs = new ArrayList<>();
+      for (int i = 0; i < 30; i++) fs.add(e.submit("k" + i, "sleep:20:point " + i, Codec.UTF8, Codec.UTF8));
+      CompletableFuture<String> bad = e.submit("bad", "throw:no such point", Codec.UTF8, Codec.UTF8);
+      for (CompletableFuture<String> f : fs) f.get(60, TimeUnit.SECONDS);
+      assertEquals("BACK", once.get(60, TimeUnit.SECONDS), "re-run on another worker after its first one died");
+      assertInstanceOf(RemoteTaskException.class, catchCause(bad));
+    } finally {
+      stop(procs);
+    }
+    long after = System.currentTimeMillis() * 1000;
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + settings.file()); var st = c.createStatement()) {
+      var rs = st.executeQuery("SELECT count(*), min(started_us), max(ended_us), count(DISTINCT worker),"
+          + " min(ended_us - started_us) FROM results WHERE key LIKE 'k%'");
+      rs.next();
+      assertEquals(30, rs.getLong(1));
+      assertTrue(rs.getLong(2) >= before && rs.getLong(3) <= after, "attempt times are wall-clock micros of this test");
+      assertTrue(rs.getInt(4) >= 2, "the points ran on several workers: " + rs.getInt(4));
+      assertTrue(rs.getLong(5) >= 19_000, "a 20 ms task takes 20 ms on the timeline: " + rs.getLong(5));
+      rs = st.executeQuery("SELECT attempt, worker FROM results WHERE key = 'once'");
+      rs.next();
+      assertEquals(2, rs.getInt(1), "the re-run is attempt 2");
+      int secondWorker = rs.getInt(2);
+      rs = st.executeQuery("SELECT attempt, worker, at_us - started_us FROM events WHERE kind = 'attempt-lost' AND key = 'once'");
+      assertTrue(rs.next(), "the lost attempt is journalled");
+      assertEquals(1, rs.getInt(1));
+      assertTrue(rs.getInt(2) != secondWorker, "lost on another worker than the one that finished it");
+      assertTrue(rs.getLong(3) >= 0);
+      int lostWorker = rs.getInt(2);
+      rs = st.executeQuery("SELECT count(*) FROM events WHERE kind = 'worker-lost' AND worker = " + lostWorker);
+      rs.next();
+      assertEquals(1, rs.getInt(1), "the worker's loss is journalled");
+      rs = st.executeQuery("SELECT count(DISTINCT worker) FROM events WHERE kind = 'worker-started'");
+      rs.next();
+      assertEquals(3, rs.getInt(1));
+      rs = st.executeQuery("SELECT count(*) FROM results WHERE key = 'bad' AND failure_class IS NOT NULL AND started_us > 0");
+      rs.next();
+      assertEquals(1, rs.getInt(1), "a failed attempt is journalled with its times");
+    }
+  }
+
   private static Throwable catchCause(CompletableFuture<?> f) throws Exception {
     try {
       f.get(60, TimeUnit.SECONDS);

@@ -89,7 +89,58 @@ class JournalTest {
     assertEquals(2, summary.runs().size());
     assertEquals(3, summary.runs().get(1).redelivered());
     assertNotNull(summary.runs().get(1).ended(), "a run closed cleanly has its end");
-    assertTrue(summary.lines().get(0).startsWith("tasks 3, done 3 (failed 1)"), summary.lines().get(0));
+  }
+
+  @Test
+  void attemptsWorkersAndLossesAreJournalledForTheTimeline(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("journal.sqlite");
+    try (Journal j = open(file, "job-t")) {
+      j.event(new org.jmswk.executor.ExecutorEvent("worker-started", 0, "h0", "n0", -1, "", 1_000));
+      j.event(new org.jmswk.executor.ExecutorEvent("worker-started", 1, "h1", "n1", -1, "", 1_000));
+      j.submitted(0, "a", utf8("a"));
+      j.submitted(1, "b", utf8("b"));
+      j.attemptLost(1, 1, 1, 1_100_000, 1_300_000, true);
+      j.event(new org.jmswk.executor.ExecutorEvent("worker-lost", 1, "h1", "n1", -1, "silent", 1_300));
+      j.event(new org.jmswk.executor.ExecutorEvent("node-excluded", -1, "", "", -1, "n1", 1_301));
+      j.event(new org.jmswk.executor.ExecutorEvent("task-started", 0, "h0", "n0", 0, "1", 1_000)); // not journalled
+      j.beforeDelivery(List.of(new Outcome(0, utf8("A"), null, 0, 1, 1_000_000, 1_200_000),
+          new Outcome(1, null, new RemoteTaskException("E", "m", "t"), 0, 2, 1_300_000, 1_900_000)));
+    }
+    assertEquals(2, rows(file, "SELECT count(*) FROM results WHERE worker = 0 AND started_us IS NOT NULL"));
+    assertEquals(2, rows(file, "SELECT attempt FROM results WHERE key = 'b'"));
+    assertEquals(600_000, rows(file, "SELECT ended_us - started_us FROM results WHERE key = 'b'"));
+    assertEquals(1, rows(file, "SELECT count(*) FROM events WHERE kind = 'attempt-lost' AND key = 'b' AND worker = 1"
+        + " AND attempt = 1 AND started_us = 1100000 AND at_us = 1300000"));
+    assertEquals(5, rows(file, "SELECT count(*) FROM events"), "2 started, 1 lost, 1 node excluded, 1 lost attempt; no task-started");
+    JournalSummary s = JournalSummary.read(file);
+    assertEquals(1, s.lostAttempts());
+    assertEquals(0.2, s.lostSeconds(), 1e-9);
+    assertEquals(0.6, s.failedSeconds(), 1e-9);
+    assertEquals(0.8, s.secondsLostToFailures(), 1e-9);
+    JournalTimeline t = JournalTimeline.read(file, true);
+    assertEquals(3, t.attempts().size, "two results and the lost attempt");
+    assertEquals(4, t.events().size());
+    assertEquals(3, JournalTimeline.countAttempts(file));
+  }
+
+  @Test
+  void aJournalWrittenBeforeTheTimelineRecordsGetsThemWhenOpened(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("journal.sqlite");
+    try (Journal j = open(file, "job-old")) {
+      complete(j, "a", "input-a", utf8("A"));
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+      for (String col : new String[] {"worker", "attempt", "started_us", "ended_us"}) st.execute("ALTER TABLE results DROP COLUMN " + col);
+      st.execute("DROP TABLE events");
+    }
+    assertEquals(0, JournalSummary.read(file).lostAttempts(), "an older journal reads, without attempt records");
+    assertEquals(0, JournalTimeline.countAttempts(file));
+    try (Journal j = open(file, "job-old")) {
+      assertEquals("A", recalled(j, "a", "input-a"));
+      complete(j, "b", "input-b", utf8("B"));
+    }
+    assertEquals(2, rows(file, "SELECT count(*) FROM results"));
+    assertEquals(0, rows(file, "SELECT count(*) FROM events"));
   }
 
   private static String walMode(Path file) throws Exception {

@@ -43,6 +43,11 @@ public final class ResumeProgram {
       for (Outcome o : outcomes) offered.merge(o.elementId(), 1, Integer::sum);
       return journal.beforeDeliveryAsync(outcomes);
     }
+
+    @Override
+    public void attemptLost(long elementId, int worker, int attempt, long startedMicros, long endedMicros, boolean rerun) {
+      journal.attemptLost(elementId, worker, attempt, startedMicros, endedMicros, rerun);
+    }
   }
 
   static String input(int i) {
