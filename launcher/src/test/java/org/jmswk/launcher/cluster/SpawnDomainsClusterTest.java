@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jmswk.launcher.Captured;
@@ -48,7 +50,11 @@ class SpawnDomainsClusterTest {
     ClusterTestSupport.requireEngine();
     System.setProperty("jmswk.jobs.dir", jobs.toString());
     Path script = Path.of(master.script).toAbsolutePath().normalize();
-    String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
+    // a job id no other job on this machine has: launchers without JobProcesses' PID-namespace
+    // check end processes with their own job id inside containers too
+    int jobId = 1 + ThreadLocalRandom.current().nextInt(100_000, 900_000_000);
+    Files.createDirectories(jobs.resolve(Integer.toString(jobId - 1)));
+    String clusterName = "jmswk-job" + jobId + "-" + ProcessHandle.current().pid();
     Captured c = Captured.start("sub", "--mswk", "-s", "--cluster", "docker:4", script.toString(), "4",
         Integer.toString(TASKS), "1000");
     try (c) {
