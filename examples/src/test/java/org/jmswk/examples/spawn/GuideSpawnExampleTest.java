@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jmswk.testkit.MpiRun;
-import org.jmswk.testkit.OmpiServerProcess;
+import org.jmswk.testkit.DomainJob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,35 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuideSpawnExampleTest {
   @TempDir Path dir;
-  private OmpiServerProcess server;
+  private DomainJob job;
 
   @BeforeEach
   void jobEnvironment() throws Exception {
-    server = OmpiServerProcess.start(dir);
-    Path job = Files.createDirectories(dir.resolve("job"));
-    Files.writeString(job.resolve("hostfile"), "localhost slots=4\n");
-    // the remote shell: drops the node name, logs the launch, runs the command in a clean environment as ssh would
-    Path rsh = dir.resolve("rsh");
-    Files.writeString(rsh, "#!/bin/sh\necho \"$1\" >> " + dir.resolve("launches") + "\nshift\n"
-        + "exec env -i PATH=\"$PATH\" HOME=\"$HOME\" sh -c \"$1\"\n");
-    assertTrue(rsh.toFile().setExecutable(true));
+    job = DomainJob.start(dir);
   }
 
   @AfterEach
   void stopServer() throws InterruptedException {
-    if (server != null) server.close();
+    if (job != null) job.close();
   }
 
   /** The environment jmswk sub --mswk gives a multi-node job, with the local shell for ssh. */
   private MpiRun inDomainJob(MpiRun run) {
-    return run.mpirunArgs("--enable-recovery", "--ompi-server", "file:" + server.uri())
-        .env("JMSWK_OMPI_SERVER", server.uri().toString()).env("JMSWK_JOB_DIR", dir.resolve("job").toString())
-        .env("JMSWK_DOMAIN_RSH", dir.resolve("rsh").toString());
+    run.mpirunArgs("--enable-recovery", "--ompi-server", "file:" + job.uri());
+    job.environment().forEach(run::env);
+    return run;
   }
 
   private List<String> launches() throws IOException {
-    Path f = dir.resolve("launches");
-    return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    return job.launches();
   }
 
   private static void assertEveryTaskOnce(MpiRun.Result r, int tasks, int workers) {

@@ -61,6 +61,10 @@ public final class MswkBench implements Callable<Integer> {
   @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the node-loss jobs (default: ${DEFAULT-VALUE}).")
   int clusterRounds;
 
+  @Option(names = "--cluster-figures", split = ",", defaultValue = "node-loss,spawn",
+      description = "With --cluster, which figures: node-loss, spawn, or both (default: ${DEFAULT-VALUE}).")
+  List<String> clusterFigures;
+
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
@@ -69,6 +73,12 @@ public final class MswkBench implements Callable<Integer> {
     if (rounds < 1 || exchanges < 1 || clusterRounds < 1) {
       System.err.println("bench mswk: --rounds, --exchanges and --cluster-rounds must be >= 1");
       return 2;
+    }
+    for (String f : clusterFigures) {
+      if (!f.equals("node-loss") && !f.equals("spawn")) {
+        System.err.println("bench mswk: --cluster-figures takes node-loss and/or spawn, not " + f);
+        return 2;
+      }
     }
     Path cProgram = Installation.require("libexec/mswk_ft", "the C Mswk program (mswk_ft)");
     String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
@@ -100,8 +110,8 @@ public final class MswkBench implements Callable<Integer> {
       }
     }
     System.err.println();
-    List<Map<String, Object>> nodeLoss = cluster ? nodeLoss() : List.of();
-    List<Map<String, Object>> spawnCost = cluster ? spawnCost() : List.of();
+    List<Map<String, Object>> nodeLoss = cluster && clusterFigures.contains("node-loss") ? nodeLoss() : List.of();
+    List<Map<String, Object>> spawnCost = cluster && clusterFigures.contains("spawn") ? spawnCost() : List.of();
     report(c, j, nodeLoss, spawnCost);
     return 0;
   }
