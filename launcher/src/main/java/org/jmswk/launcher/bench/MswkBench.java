@@ -55,10 +55,11 @@ public final class MswkBench implements Callable<Integer> {
   @Option(names = "--exchanges", defaultValue = "200", description = "Timed exchanges per round (default: ${DEFAULT-VALUE}).")
   int exchanges;
 
-  @Option(names = "--cluster", description = "Also measure node loss (kill, cut, launcher kill) on a container cluster.")
+  @Option(names = "--cluster", description = "Also measure, on a container cluster, node loss (kill, cut, launcher kill) and the cost of a failure"
+      + " domain per spawned worker (spawn, exchange).")
   boolean cluster;
 
-  @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the node-loss jobs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the cluster jobs (default: ${DEFAULT-VALUE}).")
   int clusterRounds;
 
   @Option(names = "--cluster-figures", split = ",", defaultValue = "node-loss,spawn",
