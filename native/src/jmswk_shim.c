@@ -2,9 +2,11 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <string.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <mpi.h>
 #include "jmswk_handles.h"
+#include "mswk_domain.h"
 
 #define API __attribute__((visibility("default")))
 
@@ -91,7 +93,7 @@ API int jmswk_error_class_value(int index) {
 
 /* ---- environment ------------------------------------------------------- */
 API int jmswk_init_thread(int required, int *provided) {
-  int rc = MPI_Init_thread(NULL, NULL, required, provided);
+  int rc = domain_init_thread(NULL, NULL, required, provided);
   if (rc != MPI_SUCCESS) return rc;
   returns_errors(MPI_COMM_WORLD);
   return returns_errors(MPI_COMM_SELF);
@@ -118,8 +120,8 @@ API int jmswk_library_version(char *buf, int *len) { return MPI_Get_library_vers
 /* ---- communicators ----------------------------------------------------- */
 API int jmswk_comm_rank(jmswk_handle c, int *rank) { return MPI_Comm_rank(to_comm(c), rank); }
 API int jmswk_comm_size(jmswk_handle c, int *size) { return MPI_Comm_size(to_comm(c), size); }
-API int jmswk_comm_remote_size(jmswk_handle c, int *size) { return MPI_Comm_remote_size(to_comm(c), size); }
-API int jmswk_comm_test_inter(jmswk_handle c, int *flag) { return MPI_Comm_test_inter(to_comm(c), flag); }
+API int jmswk_comm_remote_size(jmswk_handle c, int *size) { return domain_comm_remote_size(to_comm(c), size); }
+API int jmswk_comm_test_inter(jmswk_handle c, int *flag) { return domain_comm_test_inter(to_comm(c), flag); }
 
 API int jmswk_comm_dup(jmswk_handle c, jmswk_handle *out) {
   MPI_Comm n = MPI_COMM_NULL;
@@ -130,19 +132,19 @@ API int jmswk_comm_dup(jmswk_handle c, jmswk_handle *out) {
 }
 API int jmswk_comm_free(jmswk_handle *c) {
   MPI_Comm comm = to_comm(*c);
-  int rc = MPI_Comm_free(&comm);
+  int rc = domain_comm_free(&comm);
   *c = from_comm(comm);
   return rc;
 }
 API int jmswk_comm_disconnect(jmswk_handle *c) {
   MPI_Comm comm = to_comm(*c);
-  int rc = MPI_Comm_disconnect(&comm);
+  int rc = domain_comm_disconnect(&comm);
   *c = from_comm(comm);
   return rc;
 }
 API int jmswk_comm_get_parent(jmswk_handle *out) {
   MPI_Comm parent = MPI_COMM_NULL;
-  int rc = MPI_Comm_get_parent(&parent);
+  int rc = domain_comm_get_parent(&parent);
   if (rc == MPI_SUCCESS) rc = returns_errors(parent);
   *out = from_comm(parent);
   return rc;
@@ -167,23 +169,23 @@ API int jmswk_bcast(void *buf, int count, int kind, int root, jmswk_handle c) {
 
 /* ---- point to point ---------------------------------------------------- */
 API int jmswk_send(const void *buf, int count, int kind, int dest, int tag, jmswk_handle c) {
-  return MPI_Send(buf, count, kind_type(kind), dest, tag, to_comm(c));
+  return domain_send(buf, count, kind_type(kind), dest, tag, to_comm(c));
 }
 API int jmswk_recv(void *buf, int count, int kind, int source, int tag, jmswk_handle c, int *status) {
   MPI_Status s;
-  int rc = MPI_Recv(buf, count, kind_type(kind), source, tag, to_comm(c), &s);
+  int rc = domain_recv(buf, count, kind_type(kind), source, tag, to_comm(c), &s);
   put_status(&s, kind_type(kind), status);
   return rc;
 }
 API int jmswk_probe(int source, int tag, jmswk_handle c, int kind, int *status) {
   MPI_Status s;
-  int rc = MPI_Probe(source, tag, to_comm(c), &s);
+  int rc = domain_probe(source, tag, to_comm(c), 1, NULL, &s);
   if (rc == MPI_SUCCESS) put_status(&s, kind_type(kind), status);
   return rc;
 }
 API int jmswk_iprobe(int source, int tag, jmswk_handle c, int kind, int *flag, int *status) {
   MPI_Status s;
-  int rc = MPI_Iprobe(source, tag, to_comm(c), flag, &s);
+  int rc = domain_probe(source, tag, to_comm(c), 0, flag, &s);
   if (rc == MPI_SUCCESS && *flag) put_status(&s, kind_type(kind), status);
   return rc;
 }
@@ -275,8 +277,8 @@ API int jmswk_comm_connect(const char *port, jmswk_handle info, int root, jmswk_
 API int jmswk_comm_spawn(const char *command, char **argv, int maxprocs, jmswk_handle info,
                          int root, jmswk_handle c, jmswk_handle *out, int *errcodes) {
   MPI_Comm n = MPI_COMM_NULL;
-  /* PMPI: the domain-split spawn (mswk_domain.c) is for C programs; Java keeps Open MPI's */
-  int rc = PMPI_Comm_spawn(command, argv ? argv : MPI_ARGV_NULL, maxprocs, to_info(info), root,
+  /* in a multi-node --mswk job a failure domain per child (mswk_domain.c), else Open MPI's spawn */
+  int rc = domain_comm_spawn(command, argv ? argv : MPI_ARGV_NULL, maxprocs, to_info(info), root,
                           to_comm(c), &n, errcodes ? errcodes : MPI_ERRCODES_IGNORE);
   if (n != MPI_COMM_NULL) {
     int erc = returns_errors(n);
@@ -284,6 +286,11 @@ API int jmswk_comm_spawn(const char *command, char **argv, int maxprocs, jmswk_h
   }
   *out = from_comm(n);
   return rc;
+}
+/* Why the last spawn was refused in a multi-node --mswk job; "" when it was not. */
+API int jmswk_spawn_refusal(char *buf, int len) {
+  if (len > 0) snprintf(buf, (size_t)len, "%s", mswk_domain_refusal());
+  return MPI_SUCCESS;
 }
 /* argvs[i] is NULL for MPI_ARGV_NULL; infos holds count handles. */
 API int jmswk_comm_spawn_multiple(int count, char **commands, char ***argvs, const int *maxprocs,
@@ -301,7 +308,7 @@ API int jmswk_comm_spawn_multiple(int count, char **commands, char ***argvs, con
     /* MPI wants a real (possibly empty) argv for each command once argvs is given. */
     mpi_argvs[k] = (argvs != NULL && argvs[k] != NULL) ? argvs[k] : no_args;
   }
-  rc = PMPI_Comm_spawn_multiple(count, commands, mpi_argvs, (int *)maxprocs,
+  rc = domain_comm_spawn_multiple(count, commands, mpi_argvs, (int *)maxprocs,
                                mpi_infos, root, to_comm(c), &n,
                                errcodes ? errcodes : MPI_ERRCODES_IGNORE);
   free(mpi_infos);

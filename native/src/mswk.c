@@ -1010,6 +1010,29 @@ HIDDEN int mswk_recv(void *buf, int count, MPI_Datatype type, int source, int ta
 }
 
 /* ---- for mswk_domain.c ---------------------------------------------------- */
+/* MPI_Probe (wait) / MPI_Iprobe on a link communicator; MPI_ERR_COMM on any other. */
+HIDDEN int mswk_probe(int source, int tag, MPI_Comm comm, int wait, int *flag, MPI_Status *status) {
+  char key[KEYLEN];
+  mswk_link_t *link;
+  get_comm_key(comm, key, NULL, &link, 0);
+  if (!link) return MPI_ERR_COMM;
+  if (source != 0 && source != MPI_ANY_SOURCE) return MPI_ERR_RANK;
+  if (tag < 0 && tag != MPI_ANY_TAG) return MPI_ERR_TAG;
+  size_t len = 0;
+  int got_tag = 0, found = 0;
+  int rc = mswk_link_probe(link, tag, tag == MPI_ANY_TAG, wait, &found, &len, &got_tag);
+  if (rc != LINK_OK) return link_error(rc);
+  *flag = found;
+  if (found && status && status != MPI_STATUS_IGNORE) {
+    status->MPI_SOURCE = 0;
+    status->MPI_TAG = got_tag;
+    status->MPI_ERROR = MPI_SUCCESS;
+    MPI_Status_set_elements(status, MPI_BYTE, (int)len);
+    MPI_Status_set_cancelled(status, 0);
+  }
+  return MPI_SUCCESS;
+}
+
 HIDDEN int mswk_comm_is_link(MPI_Comm c) {
   char key[KEYLEN];
   mswk_link_t *link;

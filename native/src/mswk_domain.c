@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,20 @@ static int domain_mode(void) {
   mode = nnodes > 0;
   return mode;
 }
+
+/* The last reason a spawn was refused (the Java binding puts it in its exception). */
+static char refusal[768];
+
+static void refuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void refuse(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(refusal, sizeof refusal, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "jmswk: %s\n", refusal);
+}
+
+HIDDEN_FN const char *mswk_domain_refusal(void) { return refusal; }
 
 /* ---- children and their launchers ---------------------------------------------------- */
 static struct { pid_t ssh; int node; char key[64]; int status; int ended; int used; } kids[MAXKIDS];
@@ -253,8 +268,8 @@ static int spawn_one(const char *command, char *argv[], const char *host, const 
   int n = choose_node(host);
   pthread_mutex_unlock(&kids_mu);
   if (n < 0) {
-    fprintf(stderr, host ? "jmswk: MPI_Comm_spawn: host %s is not a usable worker node of this job\n"
-                         : "jmswk: MPI_Comm_spawn: every worker node of this job is excluded%s\n", host ? host : "");
+    if (host) refuse("MPI_Comm_spawn: host %s is not a usable worker node of this job", host);
+    else refuse("MPI_Comm_spawn: every worker node of this job is excluded");
     return MPI_ERR_SPAWN;
   }
   char port[MPI_MAX_PORT_NAME];
@@ -306,22 +321,23 @@ static int info_value(MPI_Info info, const char *key, char *v, int len) {
 /* Children of one spawn share one MPI_COMM_WORLD: failure domains of one process each cannot
  * give that, so such a spawn is refused (MPI_ERR_SPAWN) rather than run with a different world. */
 static int too_many_children(int n) {
-  fprintf(stderr, "jmswk: MPI_Comm_spawn of %d processes in one call: in a multi-node --mswk job each spawned "
-                  "process gets a failure domain (and an MPI_COMM_WORLD) of its own, so children of one call "
-                  "cannot share a world; spawn one process per call, or set JMSWK_DOMAIN_SPAWN=0 for Open MPI's "
-                  "spawn (the children then share the job's fate: a lost node ends the job)\n", n);
+  refuse("MPI_Comm_spawn of %d processes in one call: in a multi-node --mswk job each spawned "
+         "process gets a failure domain (and an MPI_COMM_WORLD) of its own, so children of one call "
+         "cannot share a world; spawn one process per call, or set JMSWK_DOMAIN_SPAWN=0 for Open MPI's "
+         "spawn (the children then share the job's fate: a lost node ends the job)", n);
   return MPI_ERR_SPAWN;
 }
 
 HIDDEN_FN int mswk_domain_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root,
                                 MPI_Comm comm, MPI_Comm *intercomm, int errcodes[]) {
   if (!domain_mode()) return PMPI_Comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+  refusal[0] = 0;
   int size = 0;
   PMPI_Comm_size(comm, &size);
   *intercomm = MPI_COMM_NULL;
   if (size != 1 || root != 0) {
-    fprintf(stderr, "jmswk: MPI_Comm_spawn in a multi-node --mswk job starts a failure domain per child and "
-                    "takes a communicator of one process (MPI_COMM_SELF); this one has %d\n", size);
+    refuse("MPI_Comm_spawn in a multi-node --mswk job starts a failure domain per child and "
+           "takes a communicator of one process (MPI_COMM_SELF); this one has %d", size);
     return MPI_ERR_COMM;
   }
   if (maxprocs < 1) return MPI_ERR_ARG;
@@ -401,19 +417,20 @@ HIDDEN_FN void mswk_domain_stop(void) {
   pthread_mutex_unlock(&kids_mu);
 }
 
-/* ---- interposed MPI calls ------------------------------------------------------------- */
+/* ---- interposed MPI calls: domain_* here, exported as MPI_* at the end; the Java binding's
+ * shim (jmswk_shim.c) calls domain_* directly, whatever order the dynamic linker binds in --------------------------------------------------------- */
 /* An error of a spawn that never entered Open MPI goes to comm's error handler, as MPI's would. */
 static int spawn_error(MPI_Comm comm, int rc) {
   if (rc != MPI_SUCCESS && domain_mode()) PMPI_Comm_call_errhandler(comm, rc);
   return rc;
 }
 
-API int MPI_Comm_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,
+HIDDEN_FN int domain_comm_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,
                        MPI_Comm *intercomm, int errcodes[]) {
   return spawn_error(comm, mswk_domain_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes));
 }
 
-API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], const int maxprocs[],
+HIDDEN_FN int domain_comm_spawn_multiple(int count, char *commands[], char **argvs[], const int maxprocs[],
                                 const MPI_Info infos[], int root, MPI_Comm comm, MPI_Comm *intercomm,
                                 int errcodes[]) {
   if (!domain_mode())
@@ -426,7 +443,7 @@ API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], con
   return spawn_error(comm, too_many_children(total));
 }
 
-API int MPI_Comm_get_parent(MPI_Comm *parent) {
+HIDDEN_FN int domain_comm_get_parent(MPI_Comm *parent) {
   if (is_child) { *parent = parent_standin; return MPI_SUCCESS; }
   return PMPI_Comm_get_parent(parent);
 }
@@ -453,7 +470,7 @@ static MPI_Comm link_of(MPI_Comm comm, int rank, int *rc) {
   return MPI_COMM_NULL;
 }
 
-API int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
+HIDDEN_FN int domain_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
   int rc;
   MPI_Comm l = link_of(comm, dest, &rc);
   if (rc != MPI_SUCCESS) return rc;
@@ -470,13 +487,26 @@ API int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int ta
   return mswk_send(buf, count, type, 0, tag, l);
 }
 
-API int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status *status) {
+HIDDEN_FN int domain_recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status *status) {
   int rc;
   MPI_Comm l = link_of(comm, source, &rc);
   if (rc != MPI_SUCCESS) return rc;
   if (l == MPI_COMM_NULL) return PMPI_Recv(buf, count, type, source, tag, comm, status);
   rc = mswk_recv(buf, count, type, source == MPI_ANY_SOURCE ? MPI_ANY_SOURCE : 0, tag, l, status);
   if (status != MPI_STATUS_IGNORE && rc == MPI_SUCCESS && find_standin(comm) >= 0) status->MPI_SOURCE = source == MPI_ANY_SOURCE ? 0 : source;
+  return rc;
+}
+
+/* MPI_Probe (wait) and MPI_Iprobe: on a stand-in the message waiting on its link, left there
+ * for the receive; the wait is bounded by the peer's liveness like a receive's. */
+HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *flag, MPI_Status *status) {
+  int rc, found = 0;
+  MPI_Comm l = link_of(comm, source, &rc);
+  if (rc != MPI_SUCCESS) return rc;
+  if (l == MPI_COMM_NULL) return wait ? PMPI_Probe(source, tag, comm, status) : PMPI_Iprobe(source, tag, comm, flag, status);
+  rc = mswk_probe(source == MPI_ANY_SOURCE ? MPI_ANY_SOURCE : 0, tag, l, wait, &found, status);
+  if (flag) *flag = found;
+  if (status != MPI_STATUS_IGNORE && rc == MPI_SUCCESS && found && find_standin(comm) >= 0) status->MPI_SOURCE = source == MPI_ANY_SOURCE ? 0 : source;
   return rc;
 }
 
@@ -503,17 +533,17 @@ static int end_standin(MPI_Comm *comm) {
   return rc;
 }
 
-API int MPI_Comm_disconnect(MPI_Comm *comm) {
+HIDDEN_FN int domain_comm_disconnect(MPI_Comm *comm) {
   int rc = end_standin(comm);
   return rc == -1 ? PMPI_Comm_disconnect(comm) : rc;
 }
 
-API int MPI_Comm_free(MPI_Comm *comm) {
+HIDDEN_FN int domain_comm_free(MPI_Comm *comm) {
   int rc = end_standin(comm);
   return rc == -1 ? PMPI_Comm_free(comm) : rc;
 }
 
-API int MPI_Comm_remote_size(MPI_Comm comm, int *size) {
+HIDDEN_FN int domain_comm_remote_size(MPI_Comm comm, int *size) {
   int s = find_standin(comm);
   if (s >= 0) { *size = standins[s].n; return MPI_SUCCESS; }
   int rc;
@@ -524,7 +554,7 @@ API int MPI_Comm_remote_size(MPI_Comm comm, int *size) {
   return PMPI_Comm_remote_size(comm, size);
 }
 
-API int MPI_Comm_test_inter(MPI_Comm comm, int *flag) {
+HIDDEN_FN int domain_comm_test_inter(MPI_Comm comm, int *flag) {
   int rc;
   if (find_standin(comm) >= 0 || link_of(comm, 0, &rc) != MPI_COMM_NULL ||
       (comm == parent_standin && comm != MPI_COMM_NULL)) {
@@ -540,8 +570,38 @@ API int MPI_Init(int *argc, char ***argv) {
   if (rc == MPI_SUCCESS && getenv("JMSWK_SPAWN_PORT") && *getenv("JMSWK_SPAWN_PORT")) rc = ensure_started();
   return rc;
 }
-API int MPI_Init_thread(int *argc, char ***argv, int required, int *provided) {
+HIDDEN_FN int domain_init_thread(int *argc, char ***argv, int required, int *provided) {
   int rc = PMPI_Init_thread(argc, argv, required, provided);
   if (rc == MPI_SUCCESS && getenv("JMSWK_SPAWN_PORT") && *getenv("JMSWK_SPAWN_PORT")) rc = ensure_started();
   return rc;
+}
+
+API int MPI_Comm_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root, MPI_Comm comm,
+                       MPI_Comm *intercomm, int errcodes[]) {
+  return domain_comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+}
+API int MPI_Comm_spawn_multiple(int count, char *commands[], char **argvs[], const int maxprocs[],
+                                const MPI_Info infos[], int root, MPI_Comm comm, MPI_Comm *intercomm,
+                                int errcodes[]) {
+  return domain_comm_spawn_multiple(count, commands, argvs, maxprocs, infos, root, comm, intercomm, errcodes);
+}
+API int MPI_Comm_get_parent(MPI_Comm *parent) { return domain_comm_get_parent(parent); }
+API int MPI_Send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
+  return domain_send(buf, count, type, dest, tag, comm);
+}
+API int MPI_Recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status *status) {
+  return domain_recv(buf, count, type, source, tag, comm, status);
+}
+API int MPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status) {
+  return domain_probe(source, tag, comm, 1, NULL, status);
+}
+API int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status) {
+  return domain_probe(source, tag, comm, 0, flag, status);
+}
+API int MPI_Comm_disconnect(MPI_Comm *comm) { return domain_comm_disconnect(comm); }
+API int MPI_Comm_free(MPI_Comm *comm) { return domain_comm_free(comm); }
+API int MPI_Comm_remote_size(MPI_Comm comm, int *size) { return domain_comm_remote_size(comm, size); }
+API int MPI_Comm_test_inter(MPI_Comm comm, int *flag) { return domain_comm_test_inter(comm, flag); }
+API int MPI_Init_thread(int *argc, char ***argv, int required, int *provided) {
+  return domain_init_thread(argc, argv, required, provided);
 }

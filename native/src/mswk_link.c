@@ -269,6 +269,25 @@ static int deliver(frame_t *f, void *buf, size_t cap, size_t *len, int *tag_out)
   return rc;
 }
 
+/* The n bytes of a message with tag t, into a new frame. */
+static int read_body(mswk_link_t *l, int t, size_t n, frame_t **out) {
+  frame_t *f = calloc(1, sizeof *f);
+  if (!f || !(f->data = malloc(n ? n : 1))) {
+    free(f);
+    return LINK_BROKEN;
+  }
+  f->tag = t;
+  f->len = n;
+  int rc = read_all(l, f->data, n);
+  if (rc != LINK_OK) {
+    free(f->data);
+    free(f);
+    return rc;
+  }
+  *out = f;
+  return LINK_OK;
+}
+
 int mswk_link_recv(mswk_link_t *l, int tag, int any_tag, void *buf, size_t cap, size_t *len, int *tag_out) {
   for (frame_t **pp = &l->pending; *pp; pp = &(*pp)->next) {
     if (any_tag || (*pp)->tag == tag) {
@@ -291,23 +310,47 @@ int mswk_link_recv(mswk_link_t *l, int tag, int any_tag, void *buf, size_t cap, 
       *tag_out = t;
       return rc;
     }
-    frame_t *f = calloc(1, sizeof *f);
-    if (!f || !(f->data = malloc(n ? n : 1))) {
-      free(f);
-      return LINK_BROKEN;
-    }
-    f->tag = t;
-    f->len = n;
-    rc = read_all(l, f->data, n);
-    if (rc != LINK_OK) {
-      free(f->data);
-      free(f);
-      return rc;
-    }
+    frame_t *f = NULL;
+    rc = read_body(l, t, n, &f);
+    if (rc != LINK_OK) return rc;
     if (any_tag || t == tag) return deliver(f, buf, cap, len, tag_out);
     frame_t **pp = &l->pending;
     while (*pp) pp = &(*pp)->next;
     *pp = f;
+  }
+}
+
+/* Reads one whole message into a new frame (the wait bounded like a receive's). */
+static int read_frame(mswk_link_t *l, frame_t **out) {
+  char h[HEADER];
+  int rc = read_all(l, h, HEADER);
+  if (rc != LINK_OK) return rc;
+  int t;
+  size_t n;
+  get_header(h, &t, &n);
+  return n > MAX_MESSAGE ? LINK_BROKEN : read_body(l, t, n, out);
+}
+
+int mswk_link_probe(mswk_link_t *l, int tag, int any_tag, int wait, int *found, size_t *len, int *tag_out) {
+  *found = 0;
+  for (;;) {
+    frame_t **pp = &l->pending;
+    for (; *pp; pp = &(*pp)->next) {
+      if (any_tag || (*pp)->tag == tag) {
+        *found = 1;
+        *len = (*pp)->len;
+        *tag_out = (*pp)->tag;
+        return LINK_OK;
+      }
+    }
+    if (!wait) { /* a message under way: only when its first byte is here */
+      struct pollfd p = {l->fd, POLLIN, 0};
+      if (poll(&p, 1, 0) <= 0) return mswk_link_peer_dead(l->peer) ? LINK_PEER_DEAD : LINK_OK;
+    }
+    frame_t *f = NULL;
+    int rc = read_frame(l, &f);
+    if (rc != LINK_OK) return rc;
+    *pp = f; /* kept in arrival order for the receive that follows */
   }
 }
 

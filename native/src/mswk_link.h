@@ -39,6 +39,11 @@ int mswk_link_send(mswk_link_t *l, int tag, const void *buf, size_t len);
  * exceeds cap), *tag_out its tag. */
 int mswk_link_recv(mswk_link_t *l, int tag, int any_tag, void *buf, size_t cap, size_t *len, int *tag_out);
 
+/* MPI_Probe / MPI_Iprobe on a link: *found 1 with the first matching message's length and tag
+ * (it stays for the next receive). wait: block (bounded by the peer's liveness) until one is
+ * here; else look once without blocking. */
+int mswk_link_probe(mswk_link_t *l, int tag, int any_tag, int wait, int *found, size_t *len, int *tag_out);
+
 /* Closes the connection and frees what the link holds. */
 void mswk_link_free(mswk_link_t *l);
 

@@ -101,7 +101,7 @@ public final class Comm {
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }
-    if (rc != 0) throw Calls.failure("MPI_Send(dest " + dest + ", tag " + tag + ")", rc);
+    Mswk.check("MPI_Send(dest " + dest + ", tag " + tag + ")", rc, peerName());
   }
 
   /** Binding of MPI_Recv into a Java array, elements [0, count). */
@@ -132,7 +132,7 @@ public final class Comm {
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }
-    if (rc != 0) throw Calls.failure("MPI_Recv(source " + source + ", tag " + tag + ")", rc);
+    Mswk.check("MPI_Recv(source " + source + ", tag " + tag + ")", rc, peerName());
     return Status.read(status);
   }
 
@@ -140,7 +140,7 @@ public final class Comm {
   public Status probe(int source, int tag, Datatype type) {
     MemorySegment status = Scratch.get().status();
     try {
-      Calls.check("MPI_Probe", (int) Native.PROBE.invokeExact(source, tag, handle, type.kind, status));
+      Mswk.check("MPI_Probe", (int) Native.PROBE.invokeExact(source, tag, handle, type.kind, status), peerName());
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }
@@ -156,7 +156,8 @@ public final class Comm {
   public Status iprobe(int source, int tag, Datatype type) {
     Scratch s = Scratch.get();
     try {
-      Calls.check("MPI_Iprobe", (int) Native.IPROBE.invokeExact(source, tag, handle, type.kind, s.flag(), s.status()));
+      Mswk.check("MPI_Iprobe", (int) Native.IPROBE.invokeExact(source, tag, handle, type.kind, s.flag(), s.status()),
+          peerName());
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }
@@ -351,7 +352,7 @@ public final class Comm {
       MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
       int rc = (int) Native.COMM_SPAWN.invokeExact(arena.allocateFrom(command), argvSegment(arena, argv),
           maxprocs, Info.handleOf(info), root, handle, out, errcodes);
-      Calls.check("MPI_Comm_spawn(" + command + ")", rc);
+      Calls.check(spawnCall("MPI_Comm_spawn(" + command + ")", rc), rc);
       return new SpawnResult(new Comm(out.get(ValueLayout.JAVA_LONG, 0)),
           errcodes.asSlice(0, (long) Math.max(maxprocs, 0) * Integer.BYTES).toArray(ValueLayout.JAVA_INT));
     } catch (Throwable t) {
@@ -383,9 +384,25 @@ public final class Comm {
       MemorySegment out = arena.allocate(ValueLayout.JAVA_LONG);
       int rc = (int) Native.COMM_SPAWN_MULTIPLE.invokeExact(n, cmds, argvArray,
           arena.allocateFrom(ValueLayout.JAVA_INT, maxprocs), infoHandles, root, handle, out, errcodes);
-      Calls.check("MPI_Comm_spawn_multiple", rc);
+      Calls.check(spawnCall("MPI_Comm_spawn_multiple", rc), rc);
       return new SpawnResult(new Comm(out.get(ValueLayout.JAVA_LONG, 0)),
           errcodes.asSlice(0, (long) total * Integer.BYTES).toArray(ValueLayout.JAVA_INT));
+    } catch (Throwable t) {
+      throw Calls.unchecked(t);
+    }
+  }
+
+  /**
+   * The call's name for an error, with the reason when a multi-node --mswk job's domain-split
+   * spawn refused it (more than one process in one call, no usable node left).
+   */
+  private static String spawnCall(String call, int rc) {
+    if (rc == 0) return call;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment why = arena.allocate(1024);
+      int ignored = (int) Native.SPAWN_REFUSAL.invokeExact(why, 1024);
+      String reason = why.getString(0);
+      return reason.isEmpty() ? call : call + " [jmswk: " + reason + "]";
     } catch (Throwable t) {
       throw Calls.unchecked(t);
     }

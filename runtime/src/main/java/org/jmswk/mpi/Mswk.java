@@ -187,7 +187,12 @@ public final class Mswk {
     }
   }
 
-  private static void check(String call, int rc, String peer) {
+  /**
+   * Throws for a failed call: {@link PeerFailedException} for the peer-dead error (also from
+   * MPI_Send/MPI_Recv/MPI_Probe on a Mswk or spawn stand-in communicator), {@link
+   * MswkTimeoutException} for the timeout error, else {@link MPIException}.
+   */
+  static void check(String call, int rc, String peer) {
     if (rc == 0) return;
     int cls = Calls.errorClass(rc);
     String text = Calls.errorString(rc);

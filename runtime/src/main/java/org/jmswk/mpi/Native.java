@@ -120,6 +120,7 @@ final class Native {
   static final MethodHandle COMM_ACCEPT = blocking("jmswk_comm_accept", I, P, L, I, L, P);
   static final MethodHandle COMM_CONNECT = blocking("jmswk_comm_connect", I, P, L, I, L, P);
   static final MethodHandle COMM_SPAWN = blocking("jmswk_comm_spawn", I, P, P, I, L, I, L, P, P);
+  static final MethodHandle SPAWN_REFUSAL = quick("jmswk_spawn_refusal", I, P, I);
   static final MethodHandle COMM_SPAWN_MULTIPLE =
       blocking("jmswk_comm_spawn_multiple", I, I, P, P, P, P, I, L, P, P);
 

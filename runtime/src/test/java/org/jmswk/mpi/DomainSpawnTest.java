@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.jmswk.testkit.OmpiServerProcess;
+import org.jmswk.testkit.DomainJob;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,30 +30,21 @@ class DomainSpawnTest {
       .toAbsolutePath().normalize();
 
   @TempDir Path dir;
-  private OmpiServerProcess server;
-  private Path uri;
+  private DomainJob job;
 
   @BeforeEach
   void startServer() throws Exception {
-    server = OmpiServerProcess.start(dir);
-    uri = server.uri();
-    Path job = Files.createDirectories(dir.resolve("job"));
-    Files.writeString(job.resolve("hostfile"), "localhost slots=4\n");
-    // the remote shell: drops the node name, logs the launch, runs the command in a clean environment as ssh would
-    Path rsh = dir.resolve("rsh");
-    Files.writeString(rsh, "#!/bin/sh\necho \"$1\" >> " + dir.resolve("launches") + "\nshift\n"
-        + "exec env -i PATH=\"$PATH\" HOME=\"$HOME\" sh -c \"$1\"\n");
-    assertTrue(rsh.toFile().setExecutable(true));
+    job = DomainJob.start(dir);
   }
 
   @AfterEach
   void stopServer() throws InterruptedException {
-    if (server != null) server.close();
+    if (job != null) job.close();
   }
 
   private String run(Map<String, String> env, String... args) throws Exception {
     List<String> command = new java.util.ArrayList<>(List.of("mpirun", "--oversubscribe", "--enable-recovery",
-        "--ompi-server", "file:" + uri, "-np", "1", PROGRAM.toString()));
+        "--ompi-server", "file:" + job.uri(), "-np", "1", PROGRAM.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -74,13 +65,11 @@ class DomainSpawnTest {
   }
 
   private Map<String, String> domainJob() {
-    return Map.of("JMSWK_OMPI_SERVER", uri.toString(), "JMSWK_JOB_DIR", dir.resolve("job").toString(),
-        "JMSWK_DOMAIN_RSH", dir.resolve("rsh").toString());
+    return job.environment();
   }
 
   private List<String> launches() throws IOException {
-    Path f = dir.resolve("launches");
-    return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    return job.launches();
   }
 
   @Test

@@ -38,7 +38,12 @@ import picocli.CommandLine.Option;
         "the time from the fault to the master's worker-lost event. The peer, measured in the same",
         "round: the same program with plain MPI_Comm_spawn workers (one mpiexec job), one job per",
         "fault: when its master learned of the loss, and whether the job went on (a replacement",
-        "started and the job ended 0 when asked)."})
+        "started and the job ended 0 when asked).", "",
+        "With --cluster, also the cost of a failure domain per MPI_Comm_spawn worker: per round, a",
+        "master in the vendor guide's style (one worker per spawn call, then Mswk exchanges; C:",
+        "spawn_domains, Java: GuideSpawnMaster) in two jmswk sub --mswk jobs, with Open MPI's own",
+        "spawn into the master's job (before: JMSWK_DOMAIN_SPAWN=0) and with libjmswk's domain-split",
+        "spawn (after); the figures are the spawn time of one worker and one exchange."})
 public final class MswkBench implements Callable<Integer> {
   private static final Pattern MEDIAN = Pattern.compile("^MEDIAN (\\S+) ([0-9.]+) ms");
   private static final List<String> FIGURES =
@@ -50,11 +55,16 @@ public final class MswkBench implements Callable<Integer> {
   @Option(names = "--exchanges", defaultValue = "200", description = "Timed exchanges per round (default: ${DEFAULT-VALUE}).")
   int exchanges;
 
-  @Option(names = "--cluster", description = "Also measure node loss (kill, cut, launcher kill) on a container cluster.")
+  @Option(names = "--cluster", description = "Also measure, on a container cluster, node loss (kill, cut, launcher kill) and the cost of a failure"
+      + " domain per spawned worker (spawn, exchange).")
   boolean cluster;
 
-  @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the node-loss jobs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--cluster-rounds", defaultValue = "3", description = "Rounds of the cluster jobs (default: ${DEFAULT-VALUE}).")
   int clusterRounds;
+
+  @Option(names = "--cluster-figures", split = ",", defaultValue = "node-loss,spawn",
+      description = "With --cluster, which figures: node-loss, spawn, or both (default: ${DEFAULT-VALUE}).")
+  List<String> clusterFigures;
 
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
@@ -64,6 +74,12 @@ public final class MswkBench implements Callable<Integer> {
     if (rounds < 1 || exchanges < 1 || clusterRounds < 1) {
       System.err.println("bench mswk: --rounds, --exchanges and --cluster-rounds must be >= 1");
       return 2;
+    }
+    for (String f : clusterFigures) {
+      if (!f.equals("node-loss") && !f.equals("spawn")) {
+        System.err.println("bench mswk: --cluster-figures takes node-loss and/or spawn, not " + f);
+        return 2;
+      }
     }
     Path cProgram = Installation.require("libexec/mswk_ft", "the C Mswk program (mswk_ft)");
     String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
@@ -95,8 +111,9 @@ public final class MswkBench implements Callable<Integer> {
       }
     }
     System.err.println();
-    List<Map<String, Object>> nodeLoss = cluster ? nodeLoss() : List.of();
-    report(c, j, nodeLoss);
+    List<Map<String, Object>> nodeLoss = cluster && clusterFigures.contains("node-loss") ? nodeLoss() : List.of();
+    List<Map<String, Object>> spawnCost = cluster && clusterFigures.contains("spawn") ? spawnCost() : List.of();
+    report(c, j, nodeLoss, spawnCost);
     return 0;
   }
 
@@ -118,6 +135,24 @@ public final class MswkBench implements Callable<Integer> {
     return NodeLossBench.KINDS.stream().map(k -> NodeLossBench.summary(k, domains, peers)).toList();
   }
 
+  /** The spawn-cost rounds: per round and language, a job with Open MPI's spawn and one with failure domains. */
+  private List<Map<String, Object>> spawnCost() throws IOException, InterruptedException {
+    Map<String, List<SpawnCostBench.Figures>> openMpi = new LinkedHashMap<>();
+    Map<String, List<SpawnCostBench.Figures>> domains = new LinkedHashMap<>();
+    int steps = clusterRounds * 2 * SpawnCostBench.LANGUAGES.size(), step = 0;
+    for (int round = 0; round < clusterRounds; round++) {
+      for (String language : SpawnCostBench.LANGUAGES) {
+        for (boolean split : List.of(false, true)) {
+          System.err.printf("\r%s spawn-cost round %d/%d", Stats.bar(step++, steps, 30), round + 1, clusterRounds);
+          (split ? domains : openMpi).computeIfAbsent(language, k -> new ArrayList<>())
+              .add(SpawnCostBench.run(language, split));
+        }
+      }
+    }
+    System.err.printf("\r%s spawn-cost round %d/%d%n", Stats.bar(step, steps, 30), clusterRounds, clusterRounds);
+    return SpawnCostBench.summary(openMpi, domains);
+  }
+
   private static List<String> cat(List<String> a, List<String> b) {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
@@ -136,8 +171,8 @@ public final class MswkBench implements Callable<Integer> {
         program, Duration.ofSeconds(300));
   }
 
-  private void report(Map<String, List<Double>> c, Map<String, List<Double>> j, List<Map<String, Object>> nodeLoss)
-      throws IOException {
+  private void report(Map<String, List<Double>> c, Map<String, List<Double>> j, List<Map<String, Object>> nodeLoss,
+      List<Map<String, Object>> spawnCost) throws IOException {
     System.out.printf("Mswk, milliseconds, median of %d rounds (%s)%n", rounds, PingPongBench.mpiLibrary());
     System.out.printf("%-16s %10s %10s %8s%n", "figure", "C", "Java", "Java/C");
     List<Map<String, Object>> rows = new ArrayList<>();
@@ -183,6 +218,16 @@ public final class MswkBench implements Callable<Integer> {
             fmt((double) row.get("plain_spawn_s")) + " s, " + row.get("plain_spawn_outcome"));
       }
     }
+    if (!spawnCost.isEmpty()) {
+      System.out.printf("%nMPI_Comm_spawn workers on a container cluster (head + 4 nodes), one worker per call,"
+          + " milliseconds, median of %d rounds%n", clusterRounds);
+      System.out.printf("%-16s %16s %16s %10s%n", "figure", "Open MPI spawn", "failure domains", "domains/OMPI");
+      for (Map<String, Object> row : spawnCost) {
+        double ratio = (double) row.get("domains_over_open_mpi");
+        System.out.printf("%-16s %16s %16s %10s%n", row.get("figure"), fmt((double) row.get("open_mpi_spawn_ms")),
+            fmt((double) row.get("failure_domains_ms")), Double.isNaN(ratio) ? "-" : String.format("%.2fx", ratio));
+      }
+    }
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("benchmark", "mswk");
@@ -191,6 +236,7 @@ public final class MswkBench implements Callable<Integer> {
       doc.put("figures", rows);
       doc.put("across_jobs", across);
       if (!nodeLoss.isEmpty()) doc.put("node_loss", nodeLoss);
+      if (!spawnCost.isEmpty()) doc.put("spawn_domains", spawnCost);
       Files.writeString(json, Json.write(doc));
       System.out.println("wrote " + json);
     }

@@ -37,15 +37,21 @@ public final class JobProcesses {
     }
   }
 
-  /** Live processes on this machine whose environment holds {@code JMSWK_JOB_ID=jobId}. */
+  /**
+   * Live processes on this machine whose environment holds {@code JMSWK_JOB_ID=jobId}, in this
+   * process's PID namespace only: root sees the processes of containers in /proc too, and a
+   * container cluster's job (whose ids start at 1 as well) is ended inside its containers.
+   */
   public static List<ProcessHandle> find(String jobId) {
     byte[] marker = ("JMSWK_JOB_ID=" + jobId).getBytes(StandardCharsets.UTF_8);
     long self = ProcessHandle.current().pid();
+    Path ownNamespace = pidNamespace(Path.of("/proc/self"));
     List<ProcessHandle> found = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : (Iterable<Path>) procs::iterator) {
         String name = p.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit) || Long.parseLong(name) == self) continue;
+        if (ownNamespace != null && !ownNamespace.equals(pidNamespace(p))) continue;
         byte[] environ;
         try {
           environ = Files.readAllBytes(p.resolve("environ"));
@@ -58,6 +64,15 @@ public final class JobProcesses {
       return found;
     }
     return found;
+  }
+
+  /** The process's PID namespace ("pid:[inode]"), or null when it cannot be read. */
+  private static Path pidNamespace(Path proc) {
+    try {
+      return Files.readSymbolicLink(proc.resolve("ns/pid"));
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null;
+    }
   }
 
   private static boolean containsEntry(byte[] environ, byte[] entry) {

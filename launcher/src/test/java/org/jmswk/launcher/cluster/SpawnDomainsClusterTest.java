@@ -4,37 +4,57 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jmswk.launcher.Captured;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A C master in the vendor guide's style (examples/spawn-c: MPI_Comm_spawn of a worker per slave
- * node, the port sent over the spawn intercommunicator, then FJMPI_Mswk_accept/connect with plain
- * MPI_Send/MPI_Recv) on the container cluster: libjmswk starts each spawned worker in a failure
- * domain of its own, so a worker's node killed, cut off and restored, or its launcher killed
+ * A master in the vendor guide's style, in C (examples/spawn-c: MPI_Comm_spawn of a worker per
+ * slave node, the port sent over the spawn intercommunicator, then FJMPI_Mswk_accept/connect with
+ * plain MPI_Send/MPI_Recv) and in Java through the binding (examples/spawn-java: the same with
+ * MPI.COMM_SELF.spawn, Mswk.accept/connect and Comm.send/probe/recv), on the container cluster:
+ * libjmswk starts each spawned worker in a failure domain of its own, so a worker's node killed, cut off and restored, or its launcher killed
  * costs only that worker: every task is done exactly once, the job ends 0, and no worker is
  * started on the lost node again; a worker process killed leaves its node in use.
  */
 class SpawnDomainsClusterTest {
   private static final int TASKS = 24;
-  /** A worker process (not its mpiexec, whose arguments name it too). */
-  private static final String WORKER = "^\\S*spawn_domains worker";
+
+  /** The master's job script, and a pattern for a worker process (not its mpiexec, whose arguments name it too). */
+  enum Master {
+    C("../examples/spawn-c/job.sh", "^\\S*spawn_domains worker"),
+    JAVA("../examples/spawn-java/job.sh", "^\\S*java .*GuideSpawnWorker");
+
+    final String script;
+    final String worker;
+
+    Master(String script, String worker) {
+      this.script = script;
+      this.worker = worker;
+    }
+  }
 
   @TempDir Path jobs;
 
   /** Runs the job (4 workers, tasks of 1 s), applies {@code fault} once node2's worker works; returns the output. */
-  private String runWithFault(Consumer<Cluster> fault) throws Exception {
+  private String runWithFault(Master master, Consumer<Cluster> fault) throws Exception {
     ClusterTestSupport.requireEngine();
     System.setProperty("jmswk.jobs.dir", jobs.toString());
-    Path script = Path.of("../examples/spawn-c/job.sh").toAbsolutePath().normalize();
-    String clusterName = "jmswk-job1-" + ProcessHandle.current().pid();
+    Path script = Path.of(master.script).toAbsolutePath().normalize();
+    // a job id no other job on this machine has: launchers without JobProcesses' PID-namespace
+    // check end processes with their own job id inside containers too
+    int jobId = 1 + ThreadLocalRandom.current().nextInt(100_000, 900_000_000);
+    Files.createDirectories(jobs.resolve(Integer.toString(jobId - 1)));
+    String clusterName = "jmswk-job" + jobId + "-" + ProcessHandle.current().pid();
     Captured c = Captured.start("sub", "--mswk", "-s", "--cluster", "docker:4", script.toString(), "4",
         Integer.toString(TASKS), "1000");
     try (c) {
@@ -81,33 +101,38 @@ class SpawnDomainsClusterTest {
     }
   }
 
-  @Test
-  void aKilledWorkerNodeCostsOnlyItsWorker() throws Exception {
-    assertSurvived(runWithFault(cluster -> cluster.killNode("node2")), true);
+  @ParameterizedTest
+  @EnumSource(Master.class)
+  void aKilledWorkerNodeCostsOnlyItsWorker(Master master) throws Exception {
+    assertSurvived(runWithFault(master, cluster -> cluster.killNode("node2")), true);
   }
 
-  @Test
-  void aNodeCutOffStaysExcludedWhenTheNetworkComesBack() throws Exception {
-    assertSurvived(runWithFault(cluster -> {
+  @ParameterizedTest
+  @EnumSource(Master.class)
+  void aNodeCutOffStaysExcludedWhenTheNetworkComesBack(Master master) throws Exception {
+    assertSurvived(runWithFault(master, cluster -> {
       cluster.cutNetwork("node2");
       sleep(8000); // past the 2 s heartbeat bound: the master has moved on
       cluster.restoreNetwork("node2");
     }), true);
   }
 
-  @Test
-  void aKilledLauncherEndsItsWorkerAndExcludesTheNode() throws Exception {
-    assertSurvived(runWithFault(cluster -> {
+  @ParameterizedTest
+  @EnumSource(Master.class)
+  void aKilledLauncherEndsItsWorkerAndExcludesTheNode(Master master) throws Exception {
+    assertSurvived(runWithFault(master, cluster -> {
       assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2");
       sleep(3000);
-      ExecResult left = cluster.exec("node2", Duration.ofSeconds(10), "/", Map.of(), null, List.of("pgrep", "-f", WORKER));
+      ExecResult left = cluster.exec("node2", Duration.ofSeconds(10), "/", Map.of(), null, List.of("pgrep", "-f", master.worker));
       assertEquals(1, left.exitCode(), "no worker left on node2: " + left.output());
     }), true);
   }
 
-  @Test
-  void aWorkerProcessThatDiesLeavesItsNodeInUse() throws Exception {
-    String out = runWithFault(cluster -> assertTrue(cluster.killProcess("node2", WORKER, "KILL"), "worker killed"));
+  @ParameterizedTest
+  @EnumSource(Master.class)
+  void aWorkerProcessThatDiesLeavesItsNodeInUse(Master master) throws Exception {
+    String out = runWithFault(master,
+        cluster -> assertTrue(cluster.killProcess("node2", master.worker, "KILL"), "worker killed"));
     assertSurvived(out, false);
     assertTrue(out.split("worker started on node2", -1).length - 1 >= 2, "the replacement went to node2 again\n" + out);
   }
