@@ -93,6 +93,8 @@ public final class FarmExecutor implements AutoCloseable {
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
   private volatile boolean shutdown;
+  /** The job's /metrics endpoint (in a job, unless JMSWK_METRICS_PORT=off), else null. */
+  private org.jmswk.monitor.PrometheusEndpoint metricsEndpoint;
   private volatile boolean closed;
 
   private FarmExecutor(ExecutorOptions options, WorkerStarter starter) throws IOException {
@@ -151,7 +153,8 @@ public final class FarmExecutor implements AutoCloseable {
    * keep starting). MPI must be initialized when workers are spawned; every MPI call the
    * executor makes (the spawns) is made from one thread of its own, so the job needs at least
    * MPI_THREAD_SERIALIZED semantics for those calls (Open MPI 4.1 serves them under FUNNELED).
-   * Throws IllegalStateException when no worker could be started.
+   * Throws IllegalStateException when no worker could be started. In a job, also opens the
+   * job's Prometheus endpoint ({@link org.jmswk.monitor.PrometheusEndpoint#startForJob}).
    */
   public static FarmExecutor start(ExecutorOptions options) {
     return start(options, null);
@@ -167,6 +170,12 @@ public final class FarmExecutor implements AutoCloseable {
       e = new FarmExecutor(options, starter);
     } catch (IOException io) {
       throw new IllegalStateException("cannot open the executor's endpoints: " + io.getMessage(), io);
+    }
+    try {
+      e.metricsEndpoint = org.jmswk.monitor.PrometheusEndpoint.startForJob(e::metrics, System.getenv());
+    } catch (IOException | IllegalArgumentException bad) {
+      e.close();
+      throw new IllegalStateException("cannot open the job's metrics endpoint: " + bad.getMessage(), bad);
     }
     e.acceptOn(e.tcp);
     if (e.unix != null) e.acceptOn(e.unix);
@@ -590,6 +599,11 @@ public final class FarmExecutor implements AutoCloseable {
     }
   }
 
+  /** The URL of the job's Prometheus endpoint, if this executor opened one (in a job, see {@link #start}). */
+  public java.util.Optional<String> metricsUrl() {
+    return java.util.Optional.ofNullable(metricsEndpoint).map(org.jmswk.monitor.PrometheusEndpoint::url);
+  }
+
   /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
   public List<String> excludedNodes() {
     return starter == null ? List.of() : starter.excludedNodes();
@@ -686,6 +700,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     closeQuietly(tcp);
     closeQuietly(unix);
+    if (metricsEndpoint != null) metricsEndpoint.close();
     if (starter != null) starter.close();
     try (var files = Files.list(privateDir)) {
       for (Path p : files.toList()) Files.deleteIfExists(p);
