@@ -67,10 +67,14 @@ public final class FarmExecutor implements AutoCloseable {
   static final String WORKER_ID = "jmswk.executor.worker";
   static final String MASTER_HOST = "jmswk.executor.host";
   static final String MPI_WORKER = "jmswk.executor.mpi";
+  /** The node a worker started by hand reports itself on (else the starter's node, else its host). */
+  public static final String NODE = "jmswk.executor.node";
 
   private final ExecutorOptions options;
   private final ExecutorListener listener;
   private final Scheduler scheduler;
+  /** Figures of workers gone; guarded by the scheduler's lock. */
+  private final MetricsBook book = new MetricsBook();
   private final WorkerStarter starter;
   private final byte[] secret;
   private final Path privateDir;
@@ -320,7 +324,10 @@ public final class FarmExecutor implements AutoCloseable {
     public void results(WorkerLink link, WorkerLink.Results r) {
       Task[] accepted = new Task[r.ids().length];
       synchronized (scheduler) {
-        for (int i = 0; i < accepted.length; i++) accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
+        for (int i = 0; i < accepted.length; i++) {
+          accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
+          if (accepted[i] != null) link.tally.answered(accepted[i].size(), failures(r.failures()[i]), r.nanos()[i]);
+        }
       }
       pump(); // the next batch goes out before this one is delivered
       RuntimeException gateFailure = null;
@@ -361,12 +368,21 @@ public final class FarmExecutor implements AutoCloseable {
     }
   };
 
+  private static int failures(RuntimeException[] failures) {
+    int n = 0;
+    if (failures != null) for (RuntimeException f : failures) if (f != null) n++;
+    return n;
+  }
+
   private void lost(WorkerLink link, String why, boolean silent) {
     link.close();
     if (!links.remove(link.id, link)) return; // once per worker
     Scheduler.Loss loss;
     synchronized (scheduler) {
       loss = scheduler.lost(link.slot);
+      if (loss.crashed() != null && loss.crashLimitReached()) link.tally.tasksLost += loss.crashed().size();
+      else if (loss.crashed() != null) link.tally.tasksRetried += loss.crashed().size();
+      book.retire(link, !closed);
     }
     if (closed) return; // stopped at the end, not lost
     emit("worker-lost", link, -1, why);
@@ -437,6 +453,7 @@ public final class FarmExecutor implements AutoCloseable {
           List<Task> waiting;
           synchronized (scheduler) {
             waiting = scheduler.drainWaiting();
+            book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
           }
           TaskLostException e = new TaskLostException("no worker could be started");
           for (Task t : waiting) {
@@ -472,7 +489,7 @@ public final class FarmExecutor implements AutoCloseable {
           // look again
         }
       }
-      link.node = node == null ? "" : node;
+      if (node != null && !node.isEmpty()) link.node = node;
       emit("worker-started", link, -1, "");
       pump();
       return true;
@@ -524,6 +541,7 @@ public final class FarmExecutor implements AutoCloseable {
         return;
       }
       WorkerLink link = new WorkerLink(id, pid, host, ch, in);
+      link.node = peer.info().getOrDefault("node", "");
       links.put(id, link);
       synchronized (scheduler) {
         scheduler.add(link.slot);
@@ -559,6 +577,17 @@ public final class FarmExecutor implements AutoCloseable {
   public List<WorkerInfo> workers() {
     return links.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id))
         .map(l -> new WorkerInfo(l.id, l.pid, l.node, l.host)).toList();
+  }
+
+  /**
+   * The executor's figures now, per node and in total (see {@link ExecutorMetrics}). Costs one
+   * pass over the workers and the queue under the scheduler's lock: meant for monitoring
+   * intervals (a second or so), not per task.
+   */
+  public ExecutorMetrics metrics() {
+    synchronized (scheduler) {
+      return book.snapshot(scheduler.slots(), scheduler.queuedElements());
+    }
   }
 
   /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
@@ -630,6 +659,7 @@ public final class FarmExecutor implements AutoCloseable {
     List<Task> left;
     synchronized (scheduler) {
       left = scheduler.drainWaiting();
+      book.lostUnplaced(left.stream().mapToLong(Task::size).sum());
     }
     for (Task t : left) t.failAll(new TaskLostException("the executor was closed before the task ran"));
     for (WorkerLink l : links.values()) l.stop();

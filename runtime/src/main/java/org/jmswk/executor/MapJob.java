@@ -28,6 +28,11 @@ final class MapJob {
     return next >= inputs.length;
   }
 
+  /** Elements not cut into chunks yet. */
+  int remaining() {
+    return inputs.length - next;
+  }
+
   /** How many elements the next chunk gets, for {@code workers} workers and at most {@code maxBytes}. */
   int chunkSize(int workers, long maxBytes) {
     int remaining = inputs.length - next;

@@ -101,6 +101,14 @@ final class Scheduler {
     return n;
   }
 
+  /** Elements not yet handed to any worker (one pass over the queue: for metrics, not the hot path). */
+  long queuedElements() {
+    long n = 0;
+    for (Task t : ready) if (!t.abandoned()) n += t.size();
+    for (MapJob m : maps) n += m.remaining();
+    return n;
+  }
+
   boolean idle() {
     return inFlight == 0 && nothingToTake();
   }
