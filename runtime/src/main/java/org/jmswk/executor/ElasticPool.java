@@ -111,14 +111,17 @@ final class ElasticPool {
         throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
       }
     }, ex.startThread);
-    for (var e : ups.entrySet()) {
-      int id = e.getKey();
-      e.getValue().thenAccept(link -> {
-        link.node = startingOn.getOrDefault(id, "");
+    // each new worker is labelled with its node as it connects, before the grow can count as done
+    List<CompletableFuture<WorkerLink>> labelled = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      String node = nodes.get(i);
+      labelled.add(ups.get(ids.get(i)).thenApply(link -> {
+        link.node = node;
         ex.emitStarted(link, "grow");
-      });
+        return link;
+      }));
     }
-    CompletableFuture<Void> all = launched.thenCompose(v -> CompletableFuture.allOf(ups.values().toArray(CompletableFuture[]::new)));
+    CompletableFuture<Void> all = launched.thenCompose(v -> CompletableFuture.allOf(labelled.toArray(CompletableFuture[]::new)));
     all.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, failure) -> {
       if (failure == null) {
         for (int id : ids) {
