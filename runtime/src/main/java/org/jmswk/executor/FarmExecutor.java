@@ -686,6 +686,11 @@ public final class FarmExecutor implements AutoCloseable {
     return shutdown;
   }
 
+  /** True once {@link #shutdown}, {@link #terminate} or {@link #close} was called: no task is accepted any more. */
+  public boolean isShutdownRequested() {
+    return shutdown;
+  }
+
   void pumpNow() {
     pump();
   }

@@ -19,7 +19,7 @@ import org.jmswk.testkit.MpiRun;
  * A node named in {@code silentNodes} starts a process that never connects (a grow there cannot
  * finish). {@link #exclude} marks a node as lost.
  */
-final class LocalNodeStarter implements WorkerStarter {
+public final class LocalNodeStarter implements WorkerStarter {
   private final Map<String, Integer> slots;
   private final Map<String, String> extraProps;
   private final List<String> silentNodes;
@@ -28,13 +28,13 @@ final class LocalNodeStarter implements WorkerStarter {
   private final List<String> excluded = new CopyOnWriteArrayList<>();
   final AtomicInteger launches = new AtomicInteger();
 
-  LocalNodeStarter(Map<String, Integer> slots, Map<String, String> extraProps, List<String> silentNodes) {
+  public LocalNodeStarter(Map<String, Integer> slots, Map<String, String> extraProps, List<String> silentNodes) {
     this.slots = new LinkedHashMap<>(slots);
     this.extraProps = extraProps;
     this.silentNodes = silentNodes;
   }
 
-  void exclude(String node) {
+  public void exclude(String node) {
     excluded.add(node);
   }
 
