@@ -70,12 +70,12 @@ public final class FarmExecutor implements AutoCloseable {
   /** The node a worker started by hand reports itself on (else the starter's node, else its host). */
   public static final String NODE = "jmswk.executor.node";
 
-  private final ExecutorOptions options;
+  final ExecutorOptions options;
   private final ExecutorListener listener;
-  private final Scheduler scheduler;
+  final Scheduler scheduler;
   /** Figures of workers gone; guarded by the scheduler's lock. */
   private final MetricsBook book = new MetricsBook();
-  private final WorkerStarter starter;
+  final WorkerStarter starter;
   private final byte[] secret;
   private final Path privateDir;
   private final Path secretFile;
@@ -85,11 +85,11 @@ public final class FarmExecutor implements AutoCloseable {
   private final String masterHost;
   private final AgentSettings settings;
   private final int maxFrame;
-  private final Map<Integer, CompletableFuture<WorkerLink>> starting = new ConcurrentHashMap<>();
-  private final Map<Integer, WorkerLink> links = new ConcurrentHashMap<>();
-  private final ExecutorService startThread;
+  final Map<Integer, CompletableFuture<WorkerLink>> starting = new ConcurrentHashMap<>();
+  final Map<Integer, WorkerLink> links = new ConcurrentHashMap<>();
+  final ExecutorService startThread;
   private final ScheduledExecutorService monitor;
-  private final AtomicInteger nextWorker = new AtomicInteger();
+  final AtomicInteger nextWorker = new AtomicInteger();
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
   private volatile boolean shutdown;
@@ -98,6 +98,12 @@ public final class FarmExecutor implements AutoCloseable {
   /** Where the dispatch weights come from; guarded by the scheduler's lock. */
   private LoadBalancer balancer = new LoadBalancer(LoadBalancer.Mode.OFF, null);
   private volatile boolean closed;
+  /** Why no task is accepted any more after {@link #terminate} (null: not terminated). */
+  private volatile String terminatedBecause;
+  /** Grow and shrink on command (the control endpoint's). */
+  private final ElasticPool elastic = new ElasticPool(this);
+  /** The job's control endpoint, when this executor runs in a job (null otherwise). */
+  private volatile AutoCloseable control;
 
   private FarmExecutor(ExecutorOptions options, WorkerStarter starter) throws IOException {
     this.options = options;
@@ -200,6 +206,7 @@ public final class FarmExecutor implements AutoCloseable {
         throw new IllegalStateException("no worker could be started");
       }
     }
+    e.control = org.jmswk.control.ControlEndpoint.forJob(e);
     return e;
   }
 
@@ -314,7 +321,10 @@ public final class FarmExecutor implements AutoCloseable {
   }
 
   private void refuseIfShutdown() {
-    if (shutdown) throw new java.util.concurrent.RejectedExecutionException("the executor is shut down");
+    if (shutdown) {
+      String why = terminatedBecause;
+      throw new java.util.concurrent.RejectedExecutionException(why == null ? "the executor is shut down" : why);
+    }
   }
 
   /** Hands every worker with room its next batch. */
@@ -349,6 +359,7 @@ public final class FarmExecutor implements AutoCloseable {
           if (accepted[i] != null) link.tally.answered(accepted[i].size(), failures(r.failures()[i]), r.nanos()[i]);
         }
       }
+      elastic.answered(link); // a draining worker that holds no task any more is stopped
       pump(); // the next batch goes out before this one is delivered
       RuntimeException gateFailure = null;
       if (listener.wantsOutcomes()) {
@@ -402,7 +413,12 @@ public final class FarmExecutor implements AutoCloseable {
       loss = scheduler.lost(link.slot);
       if (loss.crashed() != null && loss.crashLimitReached()) link.tally.tasksLost += loss.crashed().size();
       else if (loss.crashed() != null) link.tally.tasksRetried += loss.crashed().size();
-      book.retire(link, !closed);
+      book.retire(link, !closed && !elastic.draining(link.id)); // drained by a shrink: not lost
+    }
+    if (elastic.gone(link)) { // drained by a shrink: not a loss, not replaced
+      pump();
+      maybeTerminated();
+      return;
     }
     if (closed) return; // stopped at the end, not lost
     emit("worker-lost", link, -1, why);
@@ -719,6 +735,88 @@ public final class FarmExecutor implements AutoCloseable {
     return true;
   }
 
+  // ---- growing and shrinking -------------------------------------------------------------
+
+  /**
+   * Grows the pool (counts &gt; 0: that many new workers on each node, started all at once) or
+   * shrinks it (counts &lt; 0: that many workers per node drained and stopped). Refused with
+   * {@link PoolChangeRefusedException} before anything starts when another reconfiguration is
+   * under way ({@link PoolChangeRefusedException#busy()}) or a rule is broken ({@link ResizeRules}).
+   * The future completes when every new worker serves tasks (grow) or every removed one is gone
+   * (shrink); a grow not done within {@code growDeadline} is rolled back and fails with the reason.
+   */
+  public CompletableFuture<PoolChange> resize(Map<String, Integer> perNode, Duration growDeadline) {
+    return elastic.resize(perNode, growDeadline);
+  }
+
+  /** The pool now: size, workers per node, slots, what is queued and under way. */
+  public PoolStatus poolStatus() {
+    long queued;
+    long inFlight;
+    synchronized (scheduler) {
+      queued = scheduler.waiting();
+      inFlight = scheduler.inFlight();
+    }
+    var draining = elastic.drainingNow();
+    int size = (int) links.keySet().stream().filter(id -> !draining.contains(id)).count();
+    return new PoolStatus(baseWorkers(), size, starter == null ? Map.of() : starter.nodeSlots(), elastic.workersPerNode(),
+        excludedNodes(), elastic.pending(), draining.stream().sorted().toList(), queued, inFlight);
+  }
+
+  /**
+   * Ends the work cleanly (the control command 5): no task is accepted any more, tasks still
+   * waiting fail with a {@link TaskLostException} giving {@code reason}, tasks running finish.
+   * The future completes when none is left running; the master then closes the executor as usual.
+   */
+  public CompletableFuture<Void> terminate(String reason) {
+    terminatedBecause = reason;
+    shutdown();
+    List<Task> waiting;
+    synchronized (scheduler) {
+      waiting = scheduler.drainWaiting();
+    }
+    TaskLostException e = new TaskLostException(reason);
+    for (Task t : waiting) {
+      emit("task-failed", null, t.id, reason);
+      t.failAll(e);
+    }
+    maybeTerminated();
+    return CompletableFuture.runAsync(() -> {
+      try {
+        while (!awaitTermination(Duration.ofSeconds(1))) {
+          if (closed) return;
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }, r -> Thread.ofVirtual().name("jmswk-executor-terminate").start(r));
+  }
+
+  int baseWorkers() {
+    return options.workers();
+  }
+
+  boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** True once {@link #shutdown}, {@link #terminate} or {@link #close} was called: no task is accepted any more. */
+  public boolean isShutdownRequested() {
+    return shutdown;
+  }
+
+  void pumpNow() {
+    pump();
+  }
+
+  void emitStarted(WorkerLink link, String detail) {
+    emit("worker-started", link, -1, detail);
+  }
+
+  void emitRetired(WorkerLink link) {
+    emit("worker-retired", link, -1, "drained and stopped by a shrink");
+  }
+
   // ---- shutting down ---------------------------------------------------------------------
 
   private final Object termination = new Object();
@@ -762,6 +860,7 @@ public final class FarmExecutor implements AutoCloseable {
   public void close() {
     if (closed) return;
     shutdown();
+    closeQuietly(control);
     try {
       while (!awaitTermination(Duration.ofSeconds(1))) {
         if (links.isEmpty() && wantedStarts.get() == 0 && starter == null) break; // nobody will come
@@ -810,11 +909,11 @@ public final class FarmExecutor implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(AutoCloseable c) {
     if (c == null) return;
     try {
       c.close();
-    } catch (IOException ignored) {
+    } catch (Exception ignored) {
       // releasing only
     }
   }
@@ -838,7 +937,8 @@ public final class FarmExecutor implements AutoCloseable {
     return multiNode() ? masterHost : InetAddress.getLoopbackAddress().getHostAddress();
   }
 
-  private boolean multiNode() {
+  /** True when workers may run on other nodes (the executor then listens on every interface). */
+  public boolean multiNode() {
     String bind = System.getenv("JMSWK_EXECUTOR_BIND");
     if (bind != null && !bind.isBlank()) return !InetAddress.getLoopbackAddress().getHostAddress().equals(bind.strip());
     return System.getenv("JMSWK_OMPI_SERVER") != null || System.getenv("SLURM_JOB_NODELIST") != null;

@@ -37,6 +37,8 @@ final class Scheduler {
     final int worker;
     final ArrayDeque<Task> inFlight = new ArrayDeque<>();
     boolean lost;
+    /** Being drained (a shrink): gets no new tasks, is stopped once its tasks in flight are answered. */
+    boolean draining;
     /** Mean worker time per wire task (0: nothing done yet). */
     double nanosPerTask;
     long dispatched;
@@ -165,7 +167,7 @@ final class Scheduler {
   }
 
   private void feed(Slot s) {
-    if (!s.hungry && !s.lost) {
+    if (!s.hungry && !s.lost && !s.draining) {
       s.hungry = true;
       hungry.addLast(s);
     }
@@ -190,13 +192,18 @@ final class Scheduler {
     return n;
   }
 
+  /** Wire tasks handed to workers and not answered yet. */
+  long inFlight() {
+    return inFlight;
+  }
+
   boolean idle() {
     return inFlight == 0 && nothingToTake();
   }
 
   /** The next batch for {@code s} (possibly empty), already recorded as in flight there. */
   List<Task> nextBatch(Slot s) {
-    if (s.lost) return List.of();
+    if (s.lost || s.draining) return List.of();
     int room = Math.min(MAX_BATCH, s.credit(fixedPrefetch) - s.inFlight.size());
     if (room <= 0) return List.of();
     List<Task> batch = new ArrayList<>(Math.min(room, 16));
@@ -307,6 +314,22 @@ final class Scheduler {
     s.nanosPerTask = s.nanosPerTask <= 0 ? nanos : 0.7 * s.nanosPerTask + 0.3 * nanos;
     if (found instanceof MapJob.Chunk c) c.job.observed(c.count, nanos);
     return found;
+  }
+
+  /**
+   * Worker {@code s} takes no new task from now on (a shrink drains it); true when it holds none,
+   * so it may be stopped at once, else it is stopped when its last task in flight is answered.
+   */
+  boolean drain(Slot s) {
+    s.draining = true;
+    return s.inFlight.isEmpty();
+  }
+
+  /** Workers that take tasks: connected and not being drained. */
+  int serving() {
+    int n = 0;
+    for (Slot s : slots) if (!s.draining) n++;
+    return n;
   }
 
   /** Worker {@code s} is gone: its tasks go back to the queue's front, the running one charged a crash. */
