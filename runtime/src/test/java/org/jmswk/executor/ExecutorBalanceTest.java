@@ -87,4 +87,31 @@ class ExecutorBalanceTest {
       stop(procs);
     }
   }
+
+  /** The control command 2 over the job's authenticated endpoint: refused while balancing is off, then the weights. */
+  @Test
+  void controlCommand2RebalancesOrSaysWhyNot(@TempDir Path jobDir) throws Exception {
+    Path nodes = Files.writeString(jobDir.resolve("nodes.dat"), "nodeA:4:a:0:1\nnodeB:4:b:0:3\n");
+    byte[] secret = org.jmswk.agent.JobSecret.createIfAbsent(jobDir.resolve("secret"));
+    List<Process> procs = new ArrayList<>();
+    try (FarmExecutor e = withNodes(List.of(Map.of(FarmExecutor.NODE, "nodeA"), Map.of(FarmExecutor.NODE, "nodeB")), procs);
+         var endpoint = org.jmswk.control.ControlEndpoint.open(e, secret,
+             org.jmswk.control.ControlSettings.fromEnv(Map.of()), jobDir);
+         var client = org.jmswk.control.ControlClient.connect(org.jmswk.control.ControlClient.address(jobDir), secret,
+             Duration.ofSeconds(30))) {
+      client.send("2");
+      var off = client.next(Duration.ofSeconds(30));
+      assertEquals("failed", off.path("state").asText(), off.toString());
+      assertTrue(off.path("reason").asText().contains("load balancing is off"), off.toString());
+      e.balanceByPower(NodeFile.read(nodes));
+      client.send("{\"id\":\"lb\",\"command\":\"balance\"}");
+      var done = client.next(Duration.ofSeconds(30));
+      assertEquals("done", done.path("state").asText(), done.toString());
+      assertEquals("lb", done.path("id").asText());
+      assertEquals(3.0, done.path("weights").path("nodeB").asDouble(), 1e-9, done.toString());
+      assertEquals(1.0, done.path("weights").path("nodeA").asDouble(), 1e-9, done.toString());
+    } finally {
+      stop(procs);
+    }
+  }
 }
