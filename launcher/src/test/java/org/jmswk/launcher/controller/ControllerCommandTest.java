@@ -46,6 +46,11 @@ class ControllerCommandTest {
         "controller", "--interval", "200", workload.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(root.resolve("stderr.txt").toFile());
     pb.environment().put("JMSWK_JOBS_DIR", root.resolve("jobs").toString());
+    // job ids follow the highest in the jobs directory; a job's processes are found by
+    // JMSWK_JOB_ID alone, so ids 1 and 2 of other tests' jobs running at the same time on this
+    // machine could end ours: start from a random id instead
+    Files.createDirectories(root.resolve("jobs").resolve(Integer.toString(
+        100_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(900_000_000))));
     Process controller = pb.start();
     List<JsonNode> lines = new ArrayList<>();
     Thread reader = Thread.ofPlatform().start(() -> {
