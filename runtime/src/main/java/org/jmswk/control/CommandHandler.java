@@ -39,9 +39,17 @@ final class CommandHandler {
       case ControlCommand.Monitor m -> monitor(id, text, m);
       case ControlCommand.Statistics s -> sink.send(Reply.line(id, text, Reply.DONE, null, statistics()));
       case ControlCommand.Terminate t -> terminate(id, text);
-      case ControlCommand.Balance b -> sink.send(Reply.line(id, text, Reply.FAILED,
-          "load balancing by node power is not available in this build (no node description loaded)", null));
+      case ControlCommand.Balance b -> balance(id, text);
       case ControlCommand.Bind b -> bind(id, text, b);
+    }
+  }
+
+  /** {@code 2}: the dispatch weights computed again and the split started afresh; failed when balancing is off. */
+  private void balance(String id, String text) {
+    try {
+      sink.send(Reply.line(id, text, Reply.DONE, null, Map.of("weights", executor.rebalance())));
+    } catch (IllegalStateException off) {
+      sink.send(Reply.line(id, text, Reply.FAILED, off.getMessage(), null));
     }
   }
 

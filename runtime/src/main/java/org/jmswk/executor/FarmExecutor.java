@@ -93,6 +93,10 @@ public final class FarmExecutor implements AutoCloseable {
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
   private volatile boolean shutdown;
+  /** The job's /metrics endpoint (in a job, unless JMSWK_METRICS_PORT=off), else null. */
+  private org.jmswk.monitor.PrometheusEndpoint metricsEndpoint;
+  /** Where the dispatch weights come from; guarded by the scheduler's lock. */
+  private LoadBalancer balancer = new LoadBalancer(LoadBalancer.Mode.OFF, null);
   private volatile boolean closed;
   /** Why no task is accepted any more after {@link #terminate} (null: not terminated). */
   private volatile String terminatedBecause;
@@ -157,7 +161,8 @@ public final class FarmExecutor implements AutoCloseable {
    * keep starting). MPI must be initialized when workers are spawned; every MPI call the
    * executor makes (the spawns) is made from one thread of its own, so the job needs at least
    * MPI_THREAD_SERIALIZED semantics for those calls (Open MPI 4.1 serves them under FUNNELED).
-   * Throws IllegalStateException when no worker could be started.
+   * Throws IllegalStateException when no worker could be started. In a job, also opens the
+   * job's Prometheus endpoint ({@link org.jmswk.monitor.PrometheusEndpoint#startForJob}).
    */
   public static FarmExecutor start(ExecutorOptions options) {
     return start(options, null);
@@ -174,6 +179,21 @@ public final class FarmExecutor implements AutoCloseable {
     } catch (IOException io) {
       throw new IllegalStateException("cannot open the executor's endpoints: " + io.getMessage(), io);
     }
+    try {
+      e.metricsEndpoint = org.jmswk.monitor.PrometheusEndpoint.startForJob(e::metrics, System.getenv());
+    } catch (IOException | IllegalArgumentException bad) {
+      e.close();
+      throw new IllegalStateException("cannot open the job's metrics endpoint: " + bad.getMessage(), bad);
+    }
+    long relearn;
+    try {
+      relearn = balanceIntervalMillis(System.getenv());
+      e.balance(LoadBalancer.fromEnv(System.getenv()));
+    } catch (IOException | IllegalArgumentException bad) {
+      e.close();
+      throw new IllegalStateException("cannot set up load balancing: " + bad.getMessage(), bad);
+    }
+    e.monitor.scheduleAtFixedRate(e::relearn, relearn, relearn, TimeUnit.MILLISECONDS);
     e.acceptOn(e.tcp);
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
@@ -606,6 +626,100 @@ public final class FarmExecutor implements AutoCloseable {
     }
   }
 
+  // ---- load balancing --------------------------------------------------------------------
+
+  /**
+   * Splits tasks between nodes by each node's relative power from a node description file
+   * ({@link NodeFile}: a worker of a node of power 3 gets three times the tasks of one of power
+   * 1, whatever their speed), starting from an even split. Returns the weights per node.
+   */
+  public Map<String, Double> balanceByPower(NodeFile nodes) {
+    return balance(new LoadBalancer(LoadBalancer.Mode.POWER, nodes));
+  }
+
+  /**
+   * Splits tasks by each node's measured rate (tasks per second of one worker's handler time),
+   * learned again every {@code JMSWK_BALANCE_INTERVAL_MS} and at {@link #rebalance}. Returns the
+   * weights per node so far.
+   */
+  public Map<String, Double> balanceByMeasuredRate() {
+    return balance(new LoadBalancer(LoadBalancer.Mode.MEASURED, null));
+  }
+
+  /** No weights: every worker takes what it has room for (the default). */
+  public void balanceOff() {
+    balance(new LoadBalancer(LoadBalancer.Mode.OFF, null));
+  }
+
+  /**
+   * Load balance now (the control command {@code 2}): the weights are computed again (measured:
+   * from the rates so far) and the split starts afresh from here. Returns the weights per node
+   * ({@code "*"}: any other node). IllegalStateException when balancing is off.
+   */
+  public Map<String, Double> rebalance() {
+    synchronized (scheduler) {
+      if (balancer.mode() == LoadBalancer.Mode.OFF) {
+        throw new IllegalStateException("load balancing is off: give a node file (JMSWK_NODE_FILE) or set JMSWK_BALANCE=measured");
+      }
+    }
+    return balance(balancer);
+  }
+
+  /** The weights tasks are split by now, per node ({@code "*"}: any other node); empty when balancing is off. */
+  public Map<String, Double> dispatchWeights() {
+    synchronized (scheduler) {
+      return describe(scheduler.weights());
+    }
+  }
+
+  private Map<String, Double> balance(LoadBalancer b) {
+    Map<String, Double> now;
+    synchronized (scheduler) {
+      balancer = b;
+      DispatchWeights w = b.weights(book.snapshot(scheduler.slots(), 0), FarmExecutor::nodeOfSlot);
+      scheduler.weights(w);
+      now = describe(w);
+    }
+    pump(); // workers that waited for their share may take now
+    return now;
+  }
+
+  /** Measured mode: the rates learned again, the split so far kept. */
+  private void relearn() {
+    synchronized (scheduler) {
+      if (balancer.mode() != LoadBalancer.Mode.MEASURED) return;
+      scheduler.reweigh(balancer.weights(book.snapshot(scheduler.slots(), 0), FarmExecutor::nodeOfSlot));
+    }
+    pump();
+  }
+
+  private static Map<String, Double> describe(DispatchWeights w) {
+    if (w == null) return Map.of();
+    Map<String, Double> m = new LinkedHashMap<>(w.byNode());
+    m.put(ExecutorMetrics.TOTAL, w.fallback());
+    return m;
+  }
+
+  private static String nodeOfSlot(Scheduler.Slot s) {
+    return s.link instanceof WorkerLink l ? MetricsBook.nodeOf(l) : "";
+  }
+
+  static long balanceIntervalMillis(Map<String, String> env) {
+    String v = env.getOrDefault("JMSWK_BALANCE_INTERVAL_MS", "2000").strip();
+    try {
+      long ms = Long.parseLong(v);
+      if (ms >= 10 && ms <= 3_600_000) return ms;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("JMSWK_BALANCE_INTERVAL_MS must be a whole number from 10 to 3600000, not '" + v + "'");
+  }
+
+  /** The URL of the job's Prometheus endpoint, if this executor opened one (in a job, see {@link #start}). */
+  public java.util.Optional<String> metricsUrl() {
+    return java.util.Optional.ofNullable(metricsEndpoint).map(org.jmswk.monitor.PrometheusEndpoint::url);
+  }
+
   /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
   public List<String> excludedNodes() {
     return starter == null ? List.of() : starter.excludedNodes();
@@ -785,6 +899,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     closeQuietly(tcp);
     closeQuietly(unix);
+    if (metricsEndpoint != null) metricsEndpoint.close();
     if (starter != null) starter.close();
     try (var files = Files.list(privateDir)) {
       for (Path p : files.toList()) Files.deleteIfExists(p);

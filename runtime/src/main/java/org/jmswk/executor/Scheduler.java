@@ -16,6 +16,12 @@ import java.util.List;
  * <p>A worker runs its tasks in the order it got them: when it is lost, the first task it held
  * was the one running. Only that one is charged a crash; after more than {@code retries} crashes
  * it fails (its crash limit), the others go back to the queue's front uncharged.
+ *
+ * <p>With {@link DispatchWeights} (load balancing by node power) each worker also has a pass:
+ * the elements it was given divided by its weight. A worker takes a task only while its pass is
+ * at most the lowest pass of any worker plus {@link #SLACK}; one that is ahead is parked until
+ * the others catch up, so the elements given out follow the weights (stride scheduling). A
+ * worker that joins starts at the lowest pass; {@link #level} starts a fresh split.
  */
 final class Scheduler {
   static final long TARGET_INFLIGHT_NANOS = 2_000_000;
@@ -23,6 +29,8 @@ final class Scheduler {
   static final int MAX_CREDIT = 1024;
   /** Wire tasks per frame at most. */
   static final int MAX_BATCH = 1024;
+  /** How far (in elements of a weight-1 worker) a worker may run ahead of the one that is furthest behind. */
+  static final double SLACK = 1.0;
 
   /** A worker's share of the scheduling state. */
   static final class Slot {
@@ -39,6 +47,9 @@ final class Scheduler {
 
     /** In the scheduler's queue of workers with room. */
     boolean hungry;
+    /** With weights: elements given divided by the weight; and whether it waits for the others to catch up. */
+    double pass;
+    boolean parked;
 
     Slot(int worker) {
       this.worker = worker;
@@ -64,6 +75,10 @@ final class Scheduler {
   private final int retries;
   private final int fixedPrefetch;
   private final long batchBytes;
+  /** Null: every worker takes what it has room for. */
+  private DispatchWeights weights;
+  /** Workers ahead of their share (entries whose {@code parked} is false are stale). */
+  private final List<Slot> parked = new ArrayList<>();
 
   Scheduler(int retries, int fixedPrefetch, long batchBytes) {
     if (retries < 0) throw new IllegalArgumentException("retries must be >= 0");
@@ -81,8 +96,74 @@ final class Scheduler {
   }
 
   void add(Slot s) {
+    if (weights != null) s.pass = slots.isEmpty() ? 0 : floor();
     slots.add(s);
     feed(s);
+  }
+
+  /** Splits from now on by {@code w} (null: no weights), starting from an even split. */
+  void weights(DispatchWeights w) {
+    this.weights = w;
+    level();
+  }
+
+  /** Splits from now on by {@code w}, keeping the split so far (weights learned again). */
+  void reweigh(DispatchWeights w) {
+    if (weights == null || w == null) {
+      weights(w);
+    } else {
+      this.weights = w;
+    }
+  }
+
+  DispatchWeights weights() {
+    return weights;
+  }
+
+  /** Every worker's pass the same, none parked: the split starts afresh (rebalancing). */
+  void level() {
+    double max = 0;
+    for (Slot s : slots) max = Math.max(max, s.pass);
+    for (Slot s : slots) s.pass = max;
+    for (Slot p : parked) {
+      if (p.parked && !p.lost) {
+        p.parked = false;
+        feed(p);
+      }
+    }
+    parked.clear();
+  }
+
+  /** The lowest pass of any live worker. */
+  private double floor() {
+    double min = Double.POSITIVE_INFINITY;
+    for (Slot s : slots) min = Math.min(min, s.pass);
+    return min == Double.POSITIVE_INFINITY ? 0 : min;
+  }
+
+  private void park(Slot s) {
+    if (s.parked) return;
+    s.parked = true;
+    parked.add(s);
+  }
+
+  /** Feeds the parked workers that are no longer ahead; true if any was. */
+  private boolean unparkEligible() {
+    if (weights == null || parked.isEmpty() || nothingToTake()) return false;
+    double limit = floor() + SLACK;
+    boolean any = false;
+    for (var it = parked.iterator(); it.hasNext(); ) {
+      Slot p = it.next();
+      if (!p.parked || p.lost) {
+        it.remove();
+      } else if (p.pass <= limit) {
+        it.remove();
+        p.parked = false;
+        feed(p);
+        any = true;
+      }
+    }
+    return any;
   }
 
   private void feed(Slot s) {
@@ -127,9 +208,18 @@ final class Scheduler {
     if (room <= 0) return List.of();
     List<Task> batch = new ArrayList<>(Math.min(room, 16));
     long bytes = 0;
+    double limit = weights == null ? Double.POSITIVE_INFINITY : floor() + SLACK;
     while (batch.size() < room && (batch.isEmpty() || bytes < batchBytes)) {
+      if (s.pass > limit) {
+        if (batch.isEmpty() && !nothingToTake()) park(s);
+        break;
+      }
       Task t = take(batchBytes - bytes);
       if (t == null) break;
+      if (weights != null) {
+        s.pass += t.size() / weights.of(s);
+        s.parked = false;
+      }
       t.owner = s;
       t.attempts++;
       s.inFlight.addLast(t);
@@ -144,12 +234,20 @@ final class Scheduler {
   /** Batches for every worker with room, in turn, so that no worker is served first every time. */
   List<Batch> dispatch() {
     List<Batch> out = new ArrayList<>();
+    do {
+      dispatchHungry(out);
+    } while (unparkEligible());
+    return out;
+  }
+
+  private void dispatchHungry(List<Batch> out) {
     while (!hungry.isEmpty() && !nothingToTake()) {
       Slot s = hungry.pollFirst();
       s.hungry = false;
       if (s.lost) continue;
       List<Task> b = nextBatch(s);
       if (b.isEmpty()) {
+        if (s.parked) continue; // ahead of its share: fed again when the others catch up
         if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s); // room, but nothing left to take
         if (nothingToTake()) break;
         continue;
@@ -157,7 +255,6 @@ final class Scheduler {
       out.add(new Batch(s, b));
       if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s);
     }
-    return out;
   }
 
   record Batch(Slot slot, List<Task> tasks) {}

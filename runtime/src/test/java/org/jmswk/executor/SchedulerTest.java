@@ -120,4 +120,85 @@ class SchedulerTest {
     small.observed(4, 4);
     assertEquals(1, small.chunkSize(4, 1 << 20), "4 elements, 4 workers: one each");
   }
+
+  /** Equal workers answering in turn: how many elements each got. */
+  private static long[] runEqualWorkers(Scheduler s, List<Scheduler.Slot> ws, int rounds) {
+    long[] got = new long[ws.size()];
+    java.util.Map<Scheduler.Slot, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < ws.size(); i++) index.put(ws.get(i), i);
+    for (int r = 0; r < rounds; r++) {
+      for (Scheduler.Batch b : s.dispatch()) got[index.get(b.slot())] += b.tasks().size();
+      for (Scheduler.Slot w : ws) { // each answers its oldest task: all equally fast
+        Task t = w.inFlight.peekFirst();
+        if (t != null) s.answered(w, t.id, 1_000_000);
+      }
+    }
+    return got;
+  }
+
+  private static DispatchWeights weights(java.util.Map<String, Double> byNode, java.util.Map<Scheduler.Slot, String> nodes) {
+    return new DispatchWeights(byNode, 1, nodes::get);
+  }
+
+  @Test
+  void weightsSplitTheTasksInProportionWhateverTheWorkersSpeed() {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    s.weights(weights(java.util.Map.of("A", 1.0, "B", 3.0), java.util.Map.of(a, "A", b, "B")));
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 4000; i++) s.enqueue(task(i, 8));
+    long[] got = runEqualWorkers(s, List.of(a, b), 1500);
+    assertEquals(3.0, got[1] / (double) got[0], 0.05, "B (power 3) against A (power 1): " + got[0] + " / " + got[1]);
+  }
+
+  @Test
+  void withoutWeightsEqualWorkersShareEvenly() {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 4000; i++) s.enqueue(task(i, 8));
+    long[] got = runEqualWorkers(s, List.of(a, b), 1000);
+    assertEquals(1.0, got[1] / (double) got[0], 0.05);
+  }
+
+  @Test
+  void aWorkerAheadWaitsAndIsFedWhenTheLaggingOneIsLost() {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    s.weights(weights(java.util.Map.of("A", 1.0, "B", 1.0), java.util.Map.of(a, "A", b, "B")));
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
+    s.dispatch(); // 2 each: both at their credit
+    for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+    List<Scheduler.Batch> next = s.dispatch();
+    assertTrue(next.stream().mapToInt(x -> x.tasks().size()).sum() <= 2, "A may run ahead by its slack only");
+    assertTrue(a.parked || a.inFlight.size() > 0);
+    for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+    assertTrue(s.dispatch().isEmpty(), "A is ahead of B, which holds its tasks: A waits");
+    s.lost(b); // B's tasks go back to the queue; nothing holds A back any more
+    List<Scheduler.Batch> after = s.dispatch();
+    assertEquals(1, after.size());
+    assertSame(a, after.getFirst().slot());
+  }
+
+  @Test
+  void aWorkerThatJoinsStartsLevelAndLevellingStartsAFreshSplit() {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    s.weights(weights(java.util.Map.of("A", 1.0, "B", 1.0), java.util.Map.of(a, "A", b, "B")));
+    s.add(a);
+    for (int i = 0; i < 1000; i++) s.enqueue(task(i, 8));
+    runEqualWorkers(s, List.of(a), 200);
+    s.add(b);
+    assertEquals(a.pass, b.pass, 1e-9, "B starts where A is, not at 0 (it would take everything)");
+    long[] got = runEqualWorkers(s, List.of(a, b), 200);
+    assertEquals(1.0, got[1] / (double) got[0], 0.1);
+  }
 }
