@@ -134,10 +134,10 @@ final class Scheduler {
     parked.clear();
   }
 
-  /** The lowest pass of any live worker. */
+  /** The lowest pass of any worker that takes tasks (a draining one takes none: it holds nobody back). */
   private double floor() {
     double min = Double.POSITIVE_INFINITY;
-    for (Slot s : slots) min = Math.min(min, s.pass);
+    for (Slot s : slots) if (!s.draining) min = Math.min(min, s.pass);
     return min == Double.POSITIVE_INFINITY ? 0 : min;
   }
 

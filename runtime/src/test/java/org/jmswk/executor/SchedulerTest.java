@@ -190,6 +190,22 @@ class SchedulerTest {
   }
 
   @Test
+  void aDrainingWorkerHoldsNobodyBack() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 1.0);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
+    s.dispatch();
+    s.drain(b); // a shrink: B keeps its tasks, takes no new one
+    for (int round = 0; round < 5; round++) {
+      for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+      assertEquals(2, s.dispatch().stream().mapToInt(x -> x.tasks().size()).sum(), "A goes on alone, round " + round);
+    }
+  }
+
+  @Test
   void aWorkerThatJoinsStartsLevelAndLevellingStartsAFreshSplit() {
     Scheduler.Slot a = new Scheduler.Slot(0);
     Scheduler.Slot b = new Scheduler.Slot(1);
