@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jmswk} command. */
 @Command(name = "jmswk", mixinStandardHelpOptions = true, version = "jmswk 0.1.0",
     description = "Failure-isolating master-worker jobs over MPI.",
-    subcommands = {CommandLine.HelpCommand.class, org.jmswk.launcher.cluster.ClusterCommand.class, DemoCommand.class, SubCommand.class, StatCommand.class, ShowrscCommand.class, ReapCommand.class, org.jmswk.launcher.bench.BenchCommand.class, org.jmswk.launcher.agent.AgentCommand.class, org.jmswk.launcher.agent.AexeCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, org.jmswk.launcher.cluster.ClusterCommand.class, DemoCommand.class, SubCommand.class, StatCommand.class, CtlCommand.class, ShowrscCommand.class, ReapCommand.class, org.jmswk.launcher.bench.BenchCommand.class, org.jmswk.launcher.agent.AgentCommand.class, org.jmswk.launcher.agent.AexeCommand.class, org.jmswk.launcher.controller.ControllerCommand.class})
 public final class Jmswk implements Runnable {
   /** Exit status of a refused command line or bad input (nothing ran). */
   public static final int EXIT_USAGE = 2;

@@ -90,6 +90,8 @@ class RefusalTest {
     assertOneLineRefusal("sub");
     assertOneLineRefusal("sub", "--signal", "TERM@60", "/no/such/script.sh");
     assertOneLineRefusal("sub", "--signal", "USR1@soon", "/no/such/script.sh");
+    assertOneLineRefusal("controller", "/no/such/workload.txt");
+    assertOneLineRefusal("controller", "--connect-timeout", "0", "/no/such/workload.txt");
     assertOneLineRefusal("no-such-command");
   }
 }

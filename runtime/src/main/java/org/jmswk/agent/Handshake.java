@@ -40,6 +40,8 @@ public final class Handshake {
   public static final String ROLE_AEXE = "aexe";
   /** Role of a task-farm executor worker connecting to its master ({@code org.jmswk.executor}). */
   public static final String ROLE_FARM_WORKER = "farm-worker";
+  /** Role of a {@code jmswk ctl} client connecting to a job's control endpoint ({@code org.jmswk.control}). */
+  public static final String ROLE_CONTROL = "control";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** What the server learned of the client, or the client of the server. */

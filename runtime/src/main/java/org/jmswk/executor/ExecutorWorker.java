@@ -140,9 +140,12 @@ public final class ExecutorWorker {
     }
     if (ch == null) throw new IOException("cannot reach the master at " + endpoints + (failure == null ? "" : ": " + failure.getMessage()));
     DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(ch), 1 << 16));
+    Map<String, String> info = new java.util.HashMap<>(Map.of("worker", props.getOrDefault(FarmExecutor.WORKER_ID, "-1"),
+        "pid", Long.toString(ProcessHandle.current().pid()), "host", FarmExecutor.hostName()));
+    String node = props.get(FarmExecutor.NODE);
+    if (node != null && !node.isBlank()) info.put("node", node.strip());
     Handshake.Peer peer = Handshake.connect(in, Channels.newOutputStream(ch), ch, secret, Handshake.ROLE_FARM_WORKER,
-        AgentSettings.defaults(), Map.of("worker", props.getOrDefault(FarmExecutor.WORKER_ID, "-1"),
-            "pid", Long.toString(ProcessHandle.current().pid()), "host", FarmExecutor.hostName()));
+        AgentSettings.defaults(), info);
     return new ExecutorWorker(ch, in, peer);
   }
 

@@ -67,11 +67,15 @@ public final class FarmExecutor implements AutoCloseable {
   static final String WORKER_ID = "jmswk.executor.worker";
   static final String MASTER_HOST = "jmswk.executor.host";
   static final String MPI_WORKER = "jmswk.executor.mpi";
+  /** The node a worker started by hand reports itself on (else the starter's node, else its host). */
+  public static final String NODE = "jmswk.executor.node";
 
-  private final ExecutorOptions options;
+  final ExecutorOptions options;
   private final ExecutorListener listener;
-  private final Scheduler scheduler;
-  private final WorkerStarter starter;
+  final Scheduler scheduler;
+  /** Figures of workers gone; guarded by the scheduler's lock. */
+  private final MetricsBook book = new MetricsBook();
+  final WorkerStarter starter;
   private final byte[] secret;
   private final Path privateDir;
   private final Path secretFile;
@@ -81,11 +85,11 @@ public final class FarmExecutor implements AutoCloseable {
   private final String masterHost;
   private final AgentSettings settings;
   private final int maxFrame;
-  private final Map<Integer, CompletableFuture<WorkerLink>> starting = new ConcurrentHashMap<>();
-  private final Map<Integer, WorkerLink> links = new ConcurrentHashMap<>();
-  private final ExecutorService startThread;
+  final Map<Integer, CompletableFuture<WorkerLink>> starting = new ConcurrentHashMap<>();
+  final Map<Integer, WorkerLink> links = new ConcurrentHashMap<>();
+  final ExecutorService startThread;
   private final ScheduledExecutorService monitor;
-  private final AtomicInteger nextWorker = new AtomicInteger();
+  final AtomicInteger nextWorker = new AtomicInteger();
   private final AtomicInteger wantedStarts = new AtomicInteger();
   private long nextTaskId;
   /** Elements submitted (recalled ones included) and ended with a result (or the handler's failure), for the time-limit record. */
@@ -96,7 +100,17 @@ public final class FarmExecutor implements AutoCloseable {
   private final AtomicInteger undelivered = new AtomicInteger();
   private final JobProgress progress = JobProgress.fromEnv();
   private volatile boolean shutdown;
+  /** The job's /metrics endpoint (in a job, unless JMSWK_METRICS_PORT=off), else null. */
+  private org.jmswk.monitor.PrometheusEndpoint metricsEndpoint;
+  /** Where the dispatch weights come from; guarded by the scheduler's lock. */
+  private LoadBalancer balancer = new LoadBalancer(LoadBalancer.Mode.OFF, null);
   private volatile boolean closed;
+  /** Why no task is accepted any more after {@link #terminate} (null: not terminated). */
+  private volatile String terminatedBecause;
+  /** Grow and shrink on command (the control endpoint's). */
+  private final ElasticPool elastic = new ElasticPool(this);
+  /** The job's control endpoint, when this executor runs in a job (null otherwise). */
+  private volatile AutoCloseable control;
 
   private FarmExecutor(ExecutorOptions options, WorkerStarter starter) throws IOException {
     this.options = options;
@@ -155,7 +169,8 @@ public final class FarmExecutor implements AutoCloseable {
    * keep starting). MPI must be initialized when workers are spawned; every MPI call the
    * executor makes (the spawns) is made from one thread of its own, so the job needs at least
    * MPI_THREAD_SERIALIZED semantics for those calls (Open MPI 4.1 serves them under FUNNELED).
-   * Throws IllegalStateException when no worker could be started.
+   * Throws IllegalStateException when no worker could be started. In a job, also opens the
+   * job's Prometheus endpoint ({@link org.jmswk.monitor.PrometheusEndpoint#startForJob}).
    */
   public static FarmExecutor start(ExecutorOptions options) {
     return start(options, null);
@@ -172,6 +187,21 @@ public final class FarmExecutor implements AutoCloseable {
     } catch (IOException io) {
       throw new IllegalStateException("cannot open the executor's endpoints: " + io.getMessage(), io);
     }
+    try {
+      e.metricsEndpoint = org.jmswk.monitor.PrometheusEndpoint.startForJob(e::metrics, System.getenv());
+    } catch (IOException | IllegalArgumentException bad) {
+      e.close();
+      throw new IllegalStateException("cannot open the job's metrics endpoint: " + bad.getMessage(), bad);
+    }
+    long relearn;
+    try {
+      relearn = LoadBalancer.intervalMillis(System.getenv());
+      e.balance(LoadBalancer.fromEnv(System.getenv()));
+    } catch (IOException | IllegalArgumentException bad) {
+      e.close();
+      throw new IllegalStateException("cannot set up load balancing: " + bad.getMessage(), bad);
+    }
+    e.monitor.scheduleAtFixedRate(e::relearn, relearn, relearn, TimeUnit.MILLISECONDS);
     e.acceptOn(e.tcp);
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
@@ -186,6 +216,7 @@ public final class FarmExecutor implements AutoCloseable {
         throw new IllegalStateException("no worker could be started");
       }
     }
+    e.control = org.jmswk.control.ControlEndpoint.forJob(e);
     return e;
   }
 
@@ -320,7 +351,10 @@ public final class FarmExecutor implements AutoCloseable {
   }
 
   private void refuseIfShutdown() {
-    if (shutdown) throw new java.util.concurrent.RejectedExecutionException("the executor is shut down");
+    if (shutdown) {
+      String why = terminatedBecause;
+      throw new java.util.concurrent.RejectedExecutionException(why == null ? "the executor is shut down" : why);
+    }
   }
 
   /** Hands every worker with room its next batch. */
@@ -355,8 +389,12 @@ public final class FarmExecutor implements AutoCloseable {
     public void results(WorkerLink link, WorkerLink.Results r) {
       Task[] accepted = new Task[r.ids().length];
       synchronized (scheduler) {
-        for (int i = 0; i < accepted.length; i++) accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
+        for (int i = 0; i < accepted.length; i++) {
+          accepted[i] = scheduler.answered(link.slot, r.ids()[i], r.nanos()[i]);
+          if (accepted[i] != null) link.tally.answered(accepted[i].size(), failures(r.failures()[i]), r.nanos()[i]);
+        }
       }
+      elastic.answered(link); // a draining worker that holds no task any more is stopped
       pump(); // the next batch goes out before this one is delivered
       long arrival = WallClock.micros();
       link.lastResultMicros = arrival;
@@ -450,12 +488,26 @@ public final class FarmExecutor implements AutoCloseable {
     maybeTerminated();
   }
 
+  private static int failures(RuntimeException[] failures) {
+    int n = 0;
+    if (failures != null) for (RuntimeException f : failures) if (f != null) n++;
+    return n;
+  }
+
   private void lost(WorkerLink link, String why, boolean silent) {
     link.close();
     if (!links.remove(link.id, link)) return; // once per worker
     Scheduler.Loss loss;
     synchronized (scheduler) {
       loss = scheduler.lost(link.slot);
+      if (loss.crashed() != null && loss.crashLimitReached()) link.tally.tasksLost += loss.crashed().size();
+      else if (loss.crashed() != null) link.tally.tasksRetried += loss.crashed().size();
+      book.retire(link, !closed && !elastic.draining(link.id)); // drained by a shrink: not lost
+    }
+    if (elastic.gone(link)) { // drained by a shrink: not a loss, not replaced
+      pump();
+      maybeTerminated();
+      return;
     }
     if (closed) return; // stopped at the end, not lost
     emit("worker-lost", link, -1, why);
@@ -494,7 +546,7 @@ public final class FarmExecutor implements AutoCloseable {
   private void publishProgress(boolean ended) {
     long running;
     synchronized (scheduler) {
-      running = scheduler.running();
+      running = scheduler.inFlight();
     }
     progress.publish(running, links.size(), excludedNodes().size(), ended);
   }
@@ -541,6 +593,7 @@ public final class FarmExecutor implements AutoCloseable {
           List<Task> waiting;
           synchronized (scheduler) {
             waiting = scheduler.drainWaiting();
+            book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
           }
           TaskLostException e = new TaskLostException("no worker could be started");
           for (Task t : waiting) {
@@ -577,7 +630,7 @@ public final class FarmExecutor implements AutoCloseable {
           // look again
         }
       }
-      link.node = node == null ? "" : node;
+      if (node != null && !node.isEmpty()) link.node = node;
       emit("worker-started", link, -1, "");
       pump();
       return true;
@@ -629,6 +682,7 @@ public final class FarmExecutor implements AutoCloseable {
         return;
       }
       WorkerLink link = new WorkerLink(id, pid, host, ch, in);
+      link.node = peer.info().getOrDefault("node", "");
       links.put(id, link);
       synchronized (scheduler) {
         scheduler.add(link.slot);
@@ -664,6 +718,89 @@ public final class FarmExecutor implements AutoCloseable {
   public List<WorkerInfo> workers() {
     return links.values().stream().sorted((a, b) -> Integer.compare(a.id, b.id))
         .map(l -> new WorkerInfo(l.id, l.pid, l.node, l.host)).toList();
+  }
+
+  /**
+   * The executor's figures now, per node and in total (see {@link ExecutorMetrics}). Costs one
+   * pass over the workers and the queue under the scheduler's lock: meant for monitoring
+   * intervals (a second or so), not per task.
+   */
+  public ExecutorMetrics metrics() {
+    synchronized (scheduler) {
+      return book.snapshot(scheduler.slots(), scheduler.queuedElements());
+    }
+  }
+
+  // ---- load balancing --------------------------------------------------------------------
+
+  /**
+   * Splits tasks between nodes by each node's relative power from a node description file
+   * ({@link NodeFile}: a worker of a node of power 3 gets three times the tasks of one of power
+   * 1, whatever their speed), starting from an even split. Returns the weights per node.
+   */
+  public Map<String, Double> balanceByPower(NodeFile nodes) {
+    return balance(new LoadBalancer(LoadBalancer.Mode.POWER, nodes));
+  }
+
+  /**
+   * Splits tasks by each node's measured rate (tasks per second of one worker's handler time),
+   * learned again every {@code JMSWK_BALANCE_INTERVAL_MS} and at {@link #rebalance}. Returns the
+   * weights per node so far.
+   */
+  public Map<String, Double> balanceByMeasuredRate() {
+    return balance(new LoadBalancer(LoadBalancer.Mode.MEASURED, null));
+  }
+
+  /** No weights: every worker takes what it has room for (the default). */
+  public void balanceOff() {
+    balance(new LoadBalancer(LoadBalancer.Mode.OFF, null));
+  }
+
+  /**
+   * Load balance now (the control command {@code 2}): the weights are computed again (measured:
+   * from the rates so far) and the split starts afresh from here. Returns the weights per node
+   * ({@code "*"}: any other node). IllegalStateException when balancing is off.
+   */
+  public Map<String, Double> rebalance() {
+    synchronized (scheduler) {
+      if (balancer.mode() == LoadBalancer.Mode.OFF) {
+        throw new IllegalStateException("load balancing is off: give a node file (JMSWK_NODE_FILE) or set JMSWK_BALANCE=measured");
+      }
+    }
+    return balance(balancer);
+  }
+
+  /** The weights tasks are split by now, per node ({@code "*"}: any other node); empty when balancing is off. */
+  public Map<String, Double> dispatchWeights() {
+    synchronized (scheduler) {
+      return LoadBalancer.describe(scheduler.weights());
+    }
+  }
+
+  private Map<String, Double> balance(LoadBalancer b) {
+    Map<String, Double> now;
+    synchronized (scheduler) {
+      balancer = b;
+      DispatchWeights w = b.weights(book.snapshot(scheduler.slots(), 0), MetricsBook::nodeOf);
+      scheduler.weights(w);
+      now = LoadBalancer.describe(w);
+    }
+    pump(); // workers that waited for their share may take now
+    return now;
+  }
+
+  /** Measured mode: the rates learned again, the split so far kept. */
+  private void relearn() {
+    synchronized (scheduler) {
+      if (balancer.mode() != LoadBalancer.Mode.MEASURED) return;
+      scheduler.reweigh(balancer.weights(book.snapshot(scheduler.slots(), 0), MetricsBook::nodeOf));
+    }
+    pump();
+  }
+
+  /** The URL of the job's Prometheus endpoint, if this executor opened one (in a job, see {@link #start}). */
+  public java.util.Optional<String> metricsUrl() {
+    return java.util.Optional.ofNullable(metricsEndpoint).map(org.jmswk.monitor.PrometheusEndpoint::url);
   }
 
   /** Nodes excluded for the rest of the job (node-level evidence only), in the order they were lost. */
@@ -752,6 +889,89 @@ public final class FarmExecutor implements AutoCloseable {
     TimeLimit.writeRecord(Path.of(dir), doneElements.get(), submittedElements.get(), listener.durable());
   }
 
+  // ---- growing and shrinking -------------------------------------------------------------
+
+  /**
+   * Grows the pool (counts &gt; 0: that many new workers on each node, started all at once) or
+   * shrinks it (counts &lt; 0: that many workers per node drained and stopped). Refused with
+   * {@link PoolChangeRefusedException} before anything starts when another reconfiguration is
+   * under way ({@link PoolChangeRefusedException#busy()}) or a rule is broken ({@link ResizeRules}).
+   * The future completes when every new worker serves tasks (grow) or every removed one is gone
+   * (shrink); a grow not done within {@code growDeadline} is rolled back and fails with the reason.
+   */
+  public CompletableFuture<PoolChange> resize(Map<String, Integer> perNode, Duration growDeadline) {
+    return elastic.resize(perNode, growDeadline);
+  }
+
+  /** The pool now: size, workers per node, slots, what is queued and under way. */
+  public PoolStatus poolStatus() {
+    long queued;
+    long inFlight;
+    synchronized (scheduler) {
+      queued = scheduler.waiting();
+      inFlight = scheduler.inFlight();
+    }
+    var draining = elastic.drainingNow();
+    int size = (int) links.keySet().stream().filter(id -> !draining.contains(id)).count();
+    return new PoolStatus(baseWorkers(), size, starter == null ? Map.of() : starter.nodeSlots(), elastic.workersPerNode(),
+        excludedNodes(), elastic.pending(), draining.stream().sorted().toList(), queued, inFlight);
+  }
+
+  /**
+   * Ends the work cleanly (the control command 5): no task is accepted any more, tasks still
+   * waiting fail with a {@link TaskLostException} giving {@code reason}, tasks running finish.
+   * The future completes when none is left running; the master then closes the executor as usual.
+   */
+  public CompletableFuture<Void> terminate(String reason) {
+    terminatedBecause = reason;
+    shutdown();
+    List<Task> waiting;
+    synchronized (scheduler) {
+      waiting = scheduler.drainWaiting();
+    }
+    TaskLostException e = new TaskLostException(reason);
+    for (Task t : waiting) {
+      emit("task-failed", null, t.id, reason);
+      t.failAll(e);
+      progress.failed(t.size());
+    }
+    maybeTerminated();
+    return CompletableFuture.runAsync(() -> {
+      try {
+        while (!awaitTermination(Duration.ofSeconds(1))) {
+          if (closed) return;
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }, r -> Thread.ofVirtual().name("jmswk-executor-terminate").start(r));
+  }
+
+  int baseWorkers() {
+    return options.workers();
+  }
+
+  boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** True once {@link #shutdown}, {@link #terminate} or {@link #close} was called: no task is accepted any more. */
+  public boolean isShutdownRequested() {
+    return shutdown;
+  }
+
+  void pumpNow() {
+    pump();
+  }
+
+  void emitStarted(WorkerLink link, String detail) {
+    emit("worker-started", link, -1, detail);
+  }
+
+  void emitRetired(WorkerLink link) {
+    emit("worker-retired", link, -1, "drained and stopped by a shrink");
+  }
+
   // ---- shutting down ---------------------------------------------------------------------
 
   private final Object termination = new Object();
@@ -795,6 +1015,7 @@ public final class FarmExecutor implements AutoCloseable {
   public void close() {
     if (closed) return;
     shutdown();
+    closeQuietly(control);
     try {
       while (!awaitTermination(Duration.ofSeconds(1))) {
         if (links.isEmpty() && wantedStarts.get() == 0 && starter == null) break; // nobody will come
@@ -806,6 +1027,7 @@ public final class FarmExecutor implements AutoCloseable {
     List<Task> left;
     synchronized (scheduler) {
       left = scheduler.drainWaiting();
+      book.lostUnplaced(left.stream().mapToLong(Task::size).sum());
     }
     for (Task t : left) {
       t.failAll(new TaskLostException("the executor was closed before the task ran"));
@@ -839,6 +1061,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     closeQuietly(tcp);
     closeQuietly(unix);
+    if (metricsEndpoint != null) metricsEndpoint.close();
     if (starter != null) starter.close();
     try (var files = Files.list(privateDir)) {
       for (Path p : files.toList()) Files.deleteIfExists(p);
@@ -848,11 +1071,11 @@ public final class FarmExecutor implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(AutoCloseable c) {
     if (c == null) return;
     try {
       c.close();
-    } catch (IOException ignored) {
+    } catch (Exception ignored) {
       // releasing only
     }
   }
@@ -876,7 +1099,8 @@ public final class FarmExecutor implements AutoCloseable {
     return multiNode() ? masterHost : InetAddress.getLoopbackAddress().getHostAddress();
   }
 
-  private boolean multiNode() {
+  /** True when workers may run on other nodes (the executor then listens on every interface). */
+  public boolean multiNode() {
     String bind = System.getenv("JMSWK_EXECUTOR_BIND");
     if (bind != null && !bind.isBlank()) return !InetAddress.getLoopbackAddress().getHostAddress().equals(bind.strip());
     return System.getenv("JMSWK_OMPI_SERVER") != null || System.getenv("SLURM_JOB_NODELIST") != null;

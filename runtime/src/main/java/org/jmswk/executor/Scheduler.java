@@ -16,6 +16,12 @@ import java.util.List;
  * <p>A worker runs its tasks in the order it got them: when it is lost, the first task it held
  * was the one running. Only that one is charged a crash; after more than {@code retries} crashes
  * it fails (its crash limit), the others go back to the queue's front uncharged.
+ *
+ * <p>With {@link DispatchWeights} (load balancing by node power) each worker also has a pass:
+ * the elements it was given divided by its weight. A worker takes a task only while its pass is
+ * at most the lowest pass of any worker plus {@link #SLACK}; one that is ahead is parked until
+ * the others catch up, so the elements given out follow the weights (stride scheduling). A
+ * worker that joins starts at the lowest pass; {@link #level} starts a fresh split.
  */
 final class Scheduler {
   static final long TARGET_INFLIGHT_NANOS = 2_000_000;
@@ -23,12 +29,16 @@ final class Scheduler {
   static final int MAX_CREDIT = 1024;
   /** Wire tasks per frame at most. */
   static final int MAX_BATCH = 1024;
+  /** How far (in elements of a weight-1 worker) a worker may run ahead of the one that is furthest behind. */
+  static final double SLACK = 1.0;
 
   /** A worker's share of the scheduling state. */
   static final class Slot {
     final int worker;
     final ArrayDeque<Task> inFlight = new ArrayDeque<>();
     boolean lost;
+    /** Being drained (a shrink): gets no new tasks, is stopped once its tasks in flight are answered. */
+    boolean draining;
     /** Mean worker time per wire task (0: nothing done yet). */
     double nanosPerTask;
     long dispatched;
@@ -37,6 +47,9 @@ final class Scheduler {
 
     /** In the scheduler's queue of workers with room. */
     boolean hungry;
+    /** With weights: elements given divided by the weight; and whether it waits for the others to catch up. */
+    double pass;
+    boolean parked;
 
     Slot(int worker) {
       this.worker = worker;
@@ -66,6 +79,10 @@ final class Scheduler {
   private TimeLimit limit;
   /** The time limit's stop came: nothing is handed out any more. */
   private boolean stopped;
+  /** Null: every worker takes what it has room for. */
+  private DispatchWeights weights;
+  /** Workers ahead of their share (entries whose {@code parked} is false are stale). */
+  private final List<Slot> parked = new ArrayList<>();
 
   Scheduler(int retries, int fixedPrefetch, long batchBytes) {
     if (retries < 0) throw new IllegalArgumentException("retries must be >= 0");
@@ -119,12 +136,78 @@ final class Scheduler {
   }
 
   void add(Slot s) {
+    if (weights != null) s.pass = slots.isEmpty() ? 0 : floor();
     slots.add(s);
     feed(s);
   }
 
+  /** Splits from now on by {@code w} (null: no weights), starting from an even split. */
+  void weights(DispatchWeights w) {
+    this.weights = w;
+    level();
+  }
+
+  /** Splits from now on by {@code w}, keeping the split so far (weights learned again). */
+  void reweigh(DispatchWeights w) {
+    if (weights == null || w == null) {
+      weights(w);
+    } else {
+      this.weights = w;
+    }
+  }
+
+  DispatchWeights weights() {
+    return weights;
+  }
+
+  /** Every worker's pass the same, none parked: the split starts afresh (rebalancing). */
+  void level() {
+    double max = 0;
+    for (Slot s : slots) max = Math.max(max, s.pass);
+    for (Slot s : slots) s.pass = max;
+    for (Slot p : parked) {
+      if (p.parked && !p.lost) {
+        p.parked = false;
+        feed(p);
+      }
+    }
+    parked.clear();
+  }
+
+  /** The lowest pass of any worker that takes tasks (a draining one takes none: it holds nobody back). */
+  private double floor() {
+    double min = Double.POSITIVE_INFINITY;
+    for (Slot s : slots) if (!s.draining) min = Math.min(min, s.pass);
+    return min == Double.POSITIVE_INFINITY ? 0 : min;
+  }
+
+  private void park(Slot s) {
+    if (s.parked) return;
+    s.parked = true;
+    parked.add(s);
+  }
+
+  /** Feeds the parked workers that are no longer ahead; true if any was. */
+  private boolean unparkEligible() {
+    if (weights == null || parked.isEmpty() || nothingToTake()) return false;
+    double limit = floor() + SLACK;
+    boolean any = false;
+    for (var it = parked.iterator(); it.hasNext(); ) {
+      Slot p = it.next();
+      if (!p.parked || p.lost) {
+        it.remove();
+      } else if (p.pass <= limit) {
+        it.remove();
+        p.parked = false;
+        feed(p);
+        any = true;
+      }
+    }
+    return any;
+  }
+
   private void feed(Slot s) {
-    if (!s.hungry && !s.lost) {
+    if (!s.hungry && !s.lost && !s.draining) {
       s.hungry = true;
       hungry.addLast(s);
     }
@@ -141,8 +224,16 @@ final class Scheduler {
     return n;
   }
 
+  /** Elements not yet handed to any worker (one pass over the queue: for metrics, not the hot path). */
+  long queuedElements() {
+    long n = 0;
+    for (Task t : ready) if (!t.abandoned()) n += t.size();
+    for (MapJob m : maps) n += m.remaining();
+    return n;
+  }
+
   /** Wire tasks handed to workers and not answered yet. */
-  long running() {
+  long inFlight() {
     return inFlight;
   }
 
@@ -152,14 +243,23 @@ final class Scheduler {
 
   /** The next batch for {@code s} (possibly empty), already recorded as in flight there. */
   List<Task> nextBatch(Slot s) {
-    if (s.lost) return List.of();
+    if (s.lost || s.draining) return List.of();
     int room = (int) Math.min(Math.min(MAX_BATCH, s.credit(fixedPrefetch) - s.inFlight.size()), timeRoom(s));
     if (room <= 0) return List.of();
     List<Task> batch = new ArrayList<>(Math.min(room, 16));
     long bytes = 0;
+    double limit = weights == null ? Double.POSITIVE_INFINITY : floor() + SLACK;
     while (batch.size() < room && (batch.isEmpty() || bytes < batchBytes)) {
+      if (s.pass > limit) {
+        if (batch.isEmpty() && !nothingToTake()) park(s);
+        break;
+      }
       Task t = take(batchBytes - bytes);
       if (t == null) break;
+      if (weights != null) {
+        s.pass += t.size() / weights.of(s);
+        s.parked = false;
+      }
       t.owner = s;
       t.attempts++;
       s.inFlight.addLast(t);
@@ -174,6 +274,13 @@ final class Scheduler {
   /** Batches for every worker with room, in turn, so that no worker is served first every time. */
   List<Batch> dispatch() {
     List<Batch> out = new ArrayList<>();
+    do {
+      dispatchHungry(out);
+    } while (unparkEligible());
+    return out;
+  }
+
+  private void dispatchHungry(List<Batch> out) {
     while (!hungry.isEmpty() && !nothingToTake()) {
       Slot s = hungry.pollFirst();
       s.hungry = false;
@@ -181,6 +288,7 @@ final class Scheduler {
       List<Task> b = nextBatch(s);
       if (b.isEmpty()) {
         if (timeRoom(s) <= 0) continue; // fed again when it answers (and has the time then)
+        if (s.parked) continue; // ahead of its share: fed again when the others catch up
         if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s); // room, but nothing left to take
         if (nothingToTake()) break;
         continue;
@@ -188,7 +296,6 @@ final class Scheduler {
       out.add(new Batch(s, b));
       if (s.inFlight.size() < s.credit(fixedPrefetch)) feed(s);
     }
-    return out;
   }
 
   record Batch(Slot slot, List<Task> tasks) {}
@@ -248,6 +355,22 @@ final class Scheduler {
     s.nanosPerTask = s.nanosPerTask <= 0 ? nanos : 0.7 * s.nanosPerTask + 0.3 * nanos;
     if (found instanceof MapJob.Chunk c) c.job.observed(c.count, nanos);
     return found;
+  }
+
+  /**
+   * Worker {@code s} takes no new task from now on (a shrink drains it); true when it holds none,
+   * so it may be stopped at once, else it is stopped when its last task in flight is answered.
+   */
+  boolean drain(Slot s) {
+    s.draining = true;
+    return s.inFlight.isEmpty();
+  }
+
+  /** Workers that take tasks: connected and not being drained. */
+  int serving() {
+    int n = 0;
+    for (Slot s : slots) if (!s.draining) n++;
+    return n;
   }
 
   /** Worker {@code s} is gone: its tasks go back to the queue's front, the running one charged a crash. */

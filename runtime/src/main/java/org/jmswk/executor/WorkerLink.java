@@ -27,6 +27,8 @@ final class WorkerLink {
   final String host;
   volatile String node = "";
   final Scheduler.Slot slot;
+  /** Its figures for {@link FarmExecutor#metrics()}. */
+  final WorkerTally tally = new WorkerTally();
   private final SocketChannel channel;
   private final DataInputStream in;
   private final DataOutputStream out;
@@ -87,6 +89,7 @@ final class WorkerLink {
         lastHeard = System.nanoTime();
         if (type == Wire.HEARTBEAT) continue;
         if (type != Wire.RESULTS) throw new IOException("unexpected frame type " + type);
+        long decoding = lastHeard; // the frame began to arrive: what follows is reading it
         int n = in.readInt();
         if (n < 0 || n > Scheduler.MAX_BATCH * 4) throw new IOException("a frame of " + n + " results");
         long[] ids = new long[n];
@@ -111,6 +114,7 @@ final class WorkerLink {
           }
         }
         lastHeard = System.nanoTime();
+        tally.received(lastHeard - decoding);
         receiver.results(this, new Results(ids, nanos, outputs, failures));
       }
     } catch (IOException | RuntimeException e) {
@@ -175,6 +179,7 @@ final class WorkerLink {
       for (Task t : tasks) writeTasks(List.of(t));
       return;
     }
+    long sending = System.nanoTime();
     out.writeInt((int) body);
     out.writeByte(Wire.TASKS);
     out.writeInt(tasks.size());
@@ -188,5 +193,6 @@ final class WorkerLink {
       }
     }
     out.flush();
+    tally.sent(System.nanoTime() - sending);
   }
 }

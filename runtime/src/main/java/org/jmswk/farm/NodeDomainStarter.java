@@ -98,6 +98,35 @@ final class NodeDomainStarter implements WorkerStarter {
       node = choose(slots, nodeOf, excluded);
     }
     if (node == null) throw new IllegalStateException("every worker node is excluded: " + excluded);
+    launch(id, properties, node);
+    return node;
+  }
+
+  @Override
+  public Map<String, Integer> nodeSlots() {
+    return java.util.Collections.unmodifiableMap(slots);
+  }
+
+  /** Every worker's mpiexec is started before any is waited for: they come up in parallel. */
+  @Override
+  public void startOn(List<Integer> ids, List<String> nodes, List<Map<String, String>> properties) throws IOException {
+    for (int i = 0; i < ids.size(); i++) {
+      synchronized (this) {
+        if (excluded.contains(nodes.get(i))) throw new IllegalStateException("node " + nodes.get(i) + " is excluded");
+      }
+      launch(ids.get(i), properties.get(i), nodes.get(i));
+    }
+  }
+
+  @Override
+  public void retired(int id) {
+    synchronized (this) {
+      end(id);
+    }
+  }
+
+  /** Starts worker {@code id}'s own mpiexec on {@code node} over the remote shell (returns once it is started). */
+  private void launch(int id, Map<String, String> properties, String node) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     LauncherEnvironment.withoutLauncherVariables().forEach((k, v) -> {
       if (FORWARDED_PREFIXES.stream().anyMatch(k::startsWith)) env.put(k, v);
@@ -117,7 +146,6 @@ final class NodeDomainStarter implements WorkerStarter {
         .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
     launchers.put(id, pb.start());
     nodeOf.put(id, node);
-    return node;
   }
 
   /** What a worker's mpiexec needs from the master's environment: jmswk's and Open MPI's settings. */

@@ -35,6 +35,28 @@ public interface WorkerStarter extends AutoCloseable {
     return true;
   }
 
+  /**
+   * The nodes this starter can place workers on, with their worker slots (the master's own slot
+   * taken off), in the job's order; empty when it does not place by node (then the pool cannot
+   * grow or shrink by node).
+   */
+  default java.util.Map<String, Integer> nodeSlots() {
+    return java.util.Map.of();
+  }
+
+  /**
+   * Starts workers {@code ids[i]} on {@code nodes[i]} with {@code properties[i]}, all at once
+   * (one spawn call, or every launcher before waiting for any), for a grow of the pool. Called
+   * from the executor's start thread (the thread that makes its MPI calls).
+   */
+  default void startOn(java.util.List<Integer> ids, java.util.List<String> nodes,
+                       java.util.List<java.util.Map<String, String>> properties) throws Exception {
+    throw new UnsupportedOperationException("this way of starting workers cannot place them by node");
+  }
+
+  /** Worker {@code id} was drained and stopped on purpose (or a grow was rolled back): forget it, no verdict on its node. */
+  default void retired(int id) {}
+
   /** Nodes excluded for the rest of the job, in the order they were lost. */
   java.util.List<String> excludedNodes();
 

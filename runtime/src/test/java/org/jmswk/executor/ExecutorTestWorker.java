@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
  * "throw:TEXT" throws IllegalArgumentException(TEXT); "die:TEXT" SIGKILLs its own process;
  * "dieonce:FILE:TEXT" does so only the first time (when FILE does not exist yet: it creates it);
  * 8 bytes: a long x, answered x*x; anything else is answered upper-cased. With {@code
- * -Djmswk.test.log=FILE} every execution appends "TEXT pid" to FILE first (to count runs).
+ * -Djmswk.test.log=FILE} every execution appends "TEXT pid" to FILE first (to count runs); with
+ * {@code -Djmswk.test.slowdown=K} every sleep is K times as long (a slower node).
  */
 public final class ExecutorTestWorker {
   private ExecutorTestWorker() {}
@@ -28,7 +29,7 @@ public final class ExecutorTestWorker {
     }
     if (text.startsWith("sleep:")) {
       String[] f = text.split(":", 3);
-      Thread.sleep(Long.parseLong(f[1]));
+      Thread.sleep(Long.parseLong(f[1]) * Long.getLong("jmswk.test.slowdown", 1));
       return f[2].toUpperCase().getBytes(StandardCharsets.UTF_8);
     }
     if (text.startsWith("throw:")) throw new IllegalArgumentException(text.substring(6));

@@ -143,4 +143,109 @@ class SchedulerTest {
     assertTrue(s.nextBatch(w).isEmpty(), "nothing after the stop");
     assertNull(s.answered(w, first.get(45).id, 1), "a late answer after the stop is ignored");
   }
+
+  /** Equal workers answering in turn: how many elements each got. */
+  private static long[] runEqualWorkers(Scheduler s, List<Scheduler.Slot> ws, int rounds) {
+    long[] got = new long[ws.size()];
+    java.util.Map<Scheduler.Slot, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < ws.size(); i++) index.put(ws.get(i), i);
+    for (int r = 0; r < rounds; r++) {
+      for (Scheduler.Batch b : s.dispatch()) got[index.get(b.slot())] += b.tasks().size();
+      for (Scheduler.Slot w : ws) { // each answers its oldest task: all equally fast
+        Task t = w.inFlight.peekFirst();
+        if (t != null) s.answered(w, t.id, 1_000_000);
+      }
+    }
+    return got;
+  }
+
+  /** A scheduler (prefetch 2) splitting by weight between worker a (node A) and worker b (node B). */
+  private static Scheduler weighted(Scheduler.Slot a, double wa, Scheduler.Slot b, double wb) {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    java.util.Map<Scheduler.Slot, String> nodes = java.util.Map.of(a, "A", b, "B");
+    s.weights(new DispatchWeights(java.util.Map.of("A", wa, "B", wb), 1, nodes::get));
+    return s;
+  }
+
+  @Test
+  void weightsSplitTheTasksInProportionWhateverTheWorkersSpeed() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 3.0);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 4000; i++) s.enqueue(task(i, 8));
+    long[] got = runEqualWorkers(s, List.of(a, b), 1500);
+    assertEquals(3.0, got[1] / (double) got[0], 0.05, "B (power 3) against A (power 1): " + got[0] + " / " + got[1]);
+  }
+
+  @Test
+  void withoutWeightsEqualWorkersShareEvenly() {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 4000; i++) s.enqueue(task(i, 8));
+    long[] got = runEqualWorkers(s, List.of(a, b), 1000);
+    assertEquals(1.0, got[1] / (double) got[0], 0.05);
+  }
+
+  @Test
+  void aWorkerAheadWaitsAndIsFedWhenTheLaggingOneIsLost() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 1.0);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
+    s.dispatch(); // 2 each: both at their credit
+    for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+    List<Scheduler.Batch> next = s.dispatch();
+    assertTrue(next.stream().mapToInt(x -> x.tasks().size()).sum() <= 2, "A may run ahead by its slack only");
+    assertTrue(a.parked || a.inFlight.size() > 0);
+    for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+    assertTrue(s.dispatch().isEmpty(), "A is ahead of B, which holds its tasks: A waits");
+    s.lost(b); // B's tasks go back to the queue; nothing holds A back any more
+    List<Scheduler.Batch> after = s.dispatch();
+    assertEquals(1, after.size());
+    assertSame(a, after.getFirst().slot());
+  }
+
+  @Test
+  void aDrainingWorkerHoldsNobodyBack() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 1.0);
+    s.add(a);
+    s.add(b);
+    for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
+    s.dispatch();
+    s.drain(b); // a shrink: B keeps its tasks, takes no new one
+    for (int round = 0; round < 5; round++) {
+      for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+      assertEquals(2, s.dispatch().stream().mapToInt(x -> x.tasks().size()).sum(), "A goes on alone, round " + round);
+    }
+  }
+
+  @Test
+  void aWorkerThatJoinsStartsLevelAndLevellingStartsAFreshSplit() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 1.0);
+    s.add(a);
+    for (int i = 0; i < 5000; i++) s.enqueue(task(i, 8));
+    runEqualWorkers(s, List.of(a), 200);
+    s.add(b);
+    assertEquals(a.pass, b.pass, 1e-9, "B starts where A is, not at 0 (it would take everything)");
+    long[] got = runEqualWorkers(s, List.of(a, b), 200);
+    assertEquals(1.0, got[1] / (double) got[0], 0.1);
+    b.pass += 10; // as if B had run far ahead: A alone may take
+    for (Task t : List.copyOf(b.inFlight)) s.answered(b, t.id, 1_000);
+    s.dispatch();
+    assertTrue(b.parked, "B waits for A");
+    s.level();
+    assertEquals(a.pass, b.pass, 1e-9);
+    assertTrue(!b.parked && !s.dispatch().isEmpty(), "after levelling B takes again");
+  }
 }

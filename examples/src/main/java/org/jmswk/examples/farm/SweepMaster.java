@@ -20,7 +20,7 @@ import org.jmswk.mpi.MPI;
  * are long tasks); a worker that dies costs its point one attempt, a replacement is started and
  * the sweep goes on.
  *
- * <p>Usage: {@code mpiexec -n 1 java ... SweepMaster [POINTS]} (jmswk sub sets the slots and
+ * <p>Usage: {@code mpiexec -n 1 java ... SweepMaster [POINTS [WORKERS]]} (jmswk sub sets the slots and
  * the failure-isolation settings).
  */
 public final class SweepMaster {
@@ -29,7 +29,8 @@ public final class SweepMaster {
   public static void main(String[] args) {
     int points = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     MPI.init();
-    int workers = Math.max(1, MPI.universeSize().orElse(2) - 1);
+    // WORKERS (optional): start fewer than the job's slots, leaving room to grow it (jmswk ctl JOB 6:NODE:N)
+    int workers = args.length > 1 ? Integer.parseInt(args[1]) : Math.max(1, MPI.universeSize().orElse(2) - 1);
     List<Double> xs = new ArrayList<>();
     for (int i = 0; i < points; i++) xs.add(i / (double) points);
     int ok = 0;

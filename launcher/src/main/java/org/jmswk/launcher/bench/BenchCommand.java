@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = {"Benchmarks against C (or a peer), measured in the same run.", "",
         "Each runs the C reference and the Java side in the same run, several",
         "rounds in alternation, and prints medians and the Java/C ratio."},
-    subcommands = {PingPongBench.class, MswkBench.class, FarmBench.class, JournalBench.class})
+    subcommands = {PingPongBench.class, MswkBench.class, FarmBench.class, JournalBench.class, ElasticBench.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
