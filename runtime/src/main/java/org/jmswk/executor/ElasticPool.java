@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A grow starts every new worker at once on the nodes asked for and is done when all of them are
  * connected and in the dispatch rotation (serving tasks); one that cannot finish within its
  * deadline is rolled back (those that came are drained and stopped, the others ended). A shrink
- * drains: the chosen workers get no new task, finish the ones they hold, and are stopped; no task
+ * drains: the chosen workers get no new task, hand back the ones they have not started, finish
+ * the one running, and are stopped; no task
  * is lost or run twice (a worker that dies while draining has its tasks re-queued as any lost
  * worker's). The rules ({@link ResizeRules}) are checked before anything starts.
  */
@@ -191,6 +192,7 @@ final class ElasticPool {
       empty = ex.scheduler.drain(l.slot);
     }
     if (empty) l.stop();
+    else l.recall(); // tasks it has not started come back; the one running finishes
     if (!ex.links.containsKey(l.id)) finish(l); // it went while being chosen
     return gone;
   }
