@@ -65,7 +65,7 @@ final class ElasticPool {
       throw new PoolChangeRefusedException("busy: another reconfiguration is under way (" + pending.get() + ")", true);
     }
     try {
-      if (ex.isShutdown()) throw new PoolChangeRefusedException("the executor is shutting down", false);
+      if (ex.isShutdownRequested()) throw new PoolChangeRefusedException("the executor is shutting down", false);
       rules().check(perNode);
       CompletableFuture<PoolChange> f = perNode.values().iterator().next() > 0 ? grow(perNode, growDeadline) : shrink(perNode);
       return f.whenComplete((c, e) -> pending.set(null));

@@ -805,10 +805,6 @@ public final class FarmExecutor implements AutoCloseable {
     return options.workers();
   }
 
-  boolean isShutdown() {
-    return shutdown;
-  }
-
   /** True once {@link #shutdown}, {@link #terminate} or {@link #close} was called: no task is accepted any more. */
   public boolean isShutdownRequested() {
     return shutdown;

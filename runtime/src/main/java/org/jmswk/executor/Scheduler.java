@@ -137,7 +137,7 @@ final class Scheduler {
   /** The lowest pass of any live worker. */
   private double floor() {
     double min = Double.POSITIVE_INFINITY;
-    for (Slot s : slots) min = Math.min(min, s.pass);
+    for (Slot s : slots) if (!s.draining) min = Math.min(min, s.pass); // a draining worker takes no more: never waited for
     return min == Double.POSITIVE_INFINITY ? 0 : min;
   }
 
