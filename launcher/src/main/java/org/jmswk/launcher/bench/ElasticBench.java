@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         "'done': drained, i.e. finished their tasks, and stopped), and the same K workers grown one",
         "at a time (K grows of 1). Also the tasks/s while the grow of K is under way against the",
         "second before it. Prints medians. Targets: a grow of 16 well under 16 grows of 1; a grow",
-        "of 4 within 2 s; a shrink within one task's length plus 100 ms; throughput dip <= 10 %."})
+        "of 4 within 2 s; a shrink within one task's length plus 100 ms; throughput dip <= 10 %%."})
 public final class ElasticBench implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
