@@ -157,6 +157,8 @@ final class ElasticPool {
       } else {
         up.cancel(false); // a late connection is refused: it is no longer expected
         ex.starter.retired(id);
+        WorkerLink late = ex.links.get(id); // admitted just before the cancel: drained like the others
+        if (late != null) drains.add(drainOne(late));
       }
     }
     try {
