@@ -366,6 +366,28 @@ final class Scheduler {
     return s.inFlight.isEmpty();
   }
 
+  /**
+   * Worker {@code s} handed back tasks {@code ids} unstarted: they go back to the queue's front,
+   * uncharged; true when it holds none any more.
+   */
+  boolean handBack(Slot s, long[] ids) {
+    java.util.Set<Long> back = new java.util.HashSet<>();
+    for (long id : ids) back.add(id);
+    List<Task> requeued = new ArrayList<>();
+    for (var it = s.inFlight.iterator(); it.hasNext(); ) {
+      Task t = it.next();
+      if (back.contains(t.id) && t.owner == s) {
+        it.remove();
+        inFlight--;
+        t.owner = null;
+        t.attempts--;
+        requeued.add(t);
+      }
+    }
+    for (int i = requeued.size() - 1; i >= 0; i--) ready.addFirst(requeued.get(i));
+    return s.inFlight.isEmpty();
+  }
+
   /** Workers that take tasks: connected and not being drained. */
   int serving() {
     int n = 0;
