@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.Properties;
 import org.jmswk.launcher.job.JobRecord;
 import org.jmswk.launcher.job.JobRunner;
+import org.jmswk.launcher.job.SlurmLists;
+import org.jmswk.launcher.slurm.BatchNodeGuard;
+import org.jmswk.launcher.slurm.SlurmSubmit;
 import picocli.CommandLine;
 
 /**
@@ -35,6 +38,35 @@ final class JobRerun {
   }
 
   static int rerun(String id) throws IOException {
+    return rerun(id, false);
+  }
+
+  /**
+   * What jmswk's Slurm batch script runs: job {@code id} as submitted, in this allocation. A
+   * requeued run (SLURM_RESTART_COUNT above 0) may find the job RUNNING: its earlier run died
+   * with its node and this run takes over the job directory and its journal.
+   */
+  static int runInSlurmAllocation(String id) throws IOException {
+    String slurmId = System.getenv("SLURM_JOB_ID");
+    if (slurmId == null || System.getenv("SLURM_JOB_NODELIST") == null) {
+      System.err.println("jmswk sub: --slurm-run is for jmswk's Slurm batch script: not inside a Slurm allocation");
+      return 2;
+    }
+    Path dir = JobRunner.jobsRoot().resolve(id);
+    if (id.matches("\\d+") && Files.isDirectory(dir) && !SlurmSubmit.slurmJobId(dir).equals(Optional.of(slurmId))) {
+      SlurmSubmit.record(dir, slurmId, SlurmSubmit.name(dir));
+    }
+    String restarts = System.getenv().getOrDefault("SLURM_RESTART_COUNT", "0");
+    int nodes = SlurmLists.expandNodes(System.getenv("SLURM_JOB_NODELIST")).size();
+    Process guard = BatchNodeGuard.start(slurmId, System.getenv("SLURMD_NODENAME"), nodes);
+    try {
+      return rerun(id, !restarts.equals("0"));
+    } finally {
+      if (guard != null) guard.destroy();
+    }
+  }
+
+  private static int rerun(String id, boolean requeued) throws IOException {
     Path dir = JobRunner.jobsRoot().resolve(id);
     if (!id.matches("\\d+") || !Files.isDirectory(dir)) {
       System.err.println("jmswk sub: no job " + id + " under " + JobRunner.jobsRoot());
@@ -46,7 +78,7 @@ final class JobRerun {
       return 2;
     }
     Optional<JobRecord> record = JobRecord.read(dir);
-    if (record.isPresent() && record.get().state().equals("RUNNING")) {
+    if (record.isPresent() && record.get().state().equals("RUNNING") && !requeued) {
       System.err.println("jmswk sub: job " + id + " is still running; it can be run again once it has ended");
       return 2;
     }
@@ -57,19 +89,26 @@ final class JobRerun {
     List<String> args = new ArrayList<>();
     int argc = Integer.parseInt(p.getProperty("argc", "0"));
     for (int i = 0; i < argc; i++) args.add(p.getProperty("arg." + i));
-    keepOutput(dir);
-    System.err.println("[jmswk] job " + id + " runs again in " + dir);
+    if (record.isPresent()) {
+      keepOutput(dir);
+      System.err.println("[jmswk] job " + id + " runs again in " + dir
+          + (requeued ? " (requeued by Slurm, restart " + System.getenv("SLURM_RESTART_COUNT") + ")" : ""));
+    }
     SubCommand again = new SubCommand();
     again.rerunDir = dir;
     return new CommandLine(again).execute(args.toArray(String[]::new));
   }
 
-  /** The earlier run's output becomes output.run-N.txt (N: 1 for the first run). */
+  /**
+   * The earlier run's output becomes output.run-N.txt (N: 1 for the first run), its statistics
+   * stats.run-N.json (none when that run died with its node).
+   */
   private static void keepOutput(Path dir) throws IOException {
-    Path output = dir.resolve("output.txt");
-    if (!Files.exists(output)) return;
     int n = 1;
     while (Files.exists(dir.resolve("output.run-" + n + ".txt"))) n++;
-    Files.move(output, dir.resolve("output.run-" + n + ".txt"), StandardCopyOption.REPLACE_EXISTING);
+    Path output = dir.resolve("output.txt");
+    if (Files.exists(output)) Files.move(output, dir.resolve("output.run-" + n + ".txt"), StandardCopyOption.REPLACE_EXISTING);
+    Path stats = dir.resolve("stats.json");
+    if (Files.exists(stats)) Files.move(stats, dir.resolve("stats.run-" + n + ".json"), StandardCopyOption.REPLACE_EXISTING);
   }
 }

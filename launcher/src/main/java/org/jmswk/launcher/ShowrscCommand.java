@@ -10,6 +10,7 @@ import org.jmswk.launcher.cluster.Docker;
 import org.jmswk.launcher.job.JobRecord;
 import org.jmswk.launcher.job.JobRunner;
 import org.jmswk.launcher.job.ResourceView;
+import org.jmswk.launcher.slurm.Slurm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
         "Shows TOTAL / FREE / ALLOC nodes per cluster: this machine (\"local\") and each running",
         "container cluster (jmswk cluster up, or one started by jmswk sub --cluster). A node that is",
         "down (container stopped or paused, or unreachable from the head) is left out of every",
-        "figure and of the per-node listing. ALLOC counts nodes running a job of jmswk sub."})
+        "figure and of the per-node listing. ALLOC counts nodes running a job of jmswk sub.",
+        "Where Slurm answers (sinfo), its nodes are shown as cluster \"slurm\": a node Slurm has",
+        "down, drained or not responding is left out; ALLOC counts the nodes Slurm has allocated."})
 public final class ShowrscCommand implements Callable<Integer> {
   @Option(names = "-l", description = "Also cpu and memory (MiB).")
   boolean long_;
@@ -36,6 +39,13 @@ public final class ShowrscCommand implements Callable<Integer> {
     var local = new ResourceView.Node("localhost", true, Runtime.getRuntime().availableProcessors(),
         JobRunner.memTotalMiB());
     System.out.print(ResourceView.render("local", List.of(local), allocated, long_, verbose));
+    if (Slurm.available()) {
+      List<Slurm.SinfoNode> nodes = Slurm.nodes();
+      Set<String> slurmBusy = new HashSet<>();
+      for (Slurm.SinfoNode n : nodes) if (n.allocated()) slurmBusy.add(n.name());
+      System.out.println();
+      System.out.print(ResourceView.render("slurm", Slurm.viewNodes(nodes), slurmBusy, long_, verbose));
+    }
     if (Docker.unavailableReason().isPresent()) return 0;
     for (String name : Cluster.list()) {
       Cluster cluster = Cluster.attach(name).orElse(null);

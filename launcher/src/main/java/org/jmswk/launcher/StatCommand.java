@@ -12,6 +12,8 @@ import java.util.concurrent.Callable;
 import org.jmswk.launcher.job.JobRecord;
 import org.jmswk.launcher.job.JobRunner;
 import org.jmswk.launcher.timeline.JobTimeline;
+import org.jmswk.launcher.slurm.SlurmJobView;
+import org.jmswk.launcher.slurm.SlurmSubmit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,7 +24,11 @@ import picocli.CommandLine.Parameters;
         "Lists the jobs run from this machine (~/.jmswk/jobs, or JMSWK_JOBS_DIR): id, name,",
         "state (RUNNING, END, or LOST when the launcher died), target, nodes, start, elapsed time, exit",
         "code and end reason. With a job id, prints that job's statistics as JSON; with --journal its task",
-        "figures and resume history; with --timeline the path of its timeline picture."})
+        "figures and resume history; with --timeline the path of its timeline picture.",
+        "For a job submitted with --scheduler slurm the state is Slurm's (squeue, else sacct:",
+        "PENDING, RUNNING, COMPLETED, FAILED, ...), and with its id every run Slurm made of it",
+        "(a requeued job has several) is listed from sacct before the statistics of the last run;",
+        "those of earlier runs are kept as stats.run-N.json."})
 public final class StatCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("MM/dd HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -67,6 +73,9 @@ public final class StatCommand implements Callable<Integer> {
       }
       if (timeline) return printTimeline(stats.getParent().resolve("journal.sqlite"));
       if (journal) return JournalFigures.print(stats.getParent().resolve("journal.sqlite"), json);
+      if (SlurmSubmit.slurmJobId(stats.getParent()).isPresent()) {
+        SlurmJobView.describe(stats.getParent()).forEach(System.out::println);
+      }
       if (!Files.exists(stats)) {
         System.out.println("job " + jobId + " has no statistics yet (still running?)");
         return 0;
@@ -74,7 +83,7 @@ public final class StatCommand implements Callable<Integer> {
       System.out.print(Files.readString(stats));
       return 0;
     }
-    List<JobRecord> jobs = JobRecord.all(JobRunner.jobsRoot());
+    List<JobRecord> jobs = SlurmJobView.withSlurmStates(JobRecord.all(JobRunner.jobsRoot()), JobRunner.jobsRoot());
     if (json) {
       List<Object> list = new ArrayList<>();
       for (JobRecord j : jobs) {

@@ -19,6 +19,10 @@ import org.jmswk.launcher.job.Launch;
 import org.jmswk.launcher.job.TimeLimitWarning;
 import org.jmswk.launcher.progress.ProgressView;
 import org.jmswk.launcher.timeline.JobTimeline;
+import org.jmswk.launcher.job.ScriptHost;
+import org.jmswk.launcher.slurm.SbatchRequest;
+import org.jmswk.launcher.slurm.SlurmScriptHost;
+import org.jmswk.launcher.slurm.SlurmSubmit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,6 +39,17 @@ import picocli.CommandLine.Parameters;
         "",
         "Target: this machine by default (each node of the job becomes slots on localhost); the",
         "Slurm allocation the command runs in, when SLURM_JOB_NODELIST is set.",
+        "",
+        "--scheduler slurm hands the job to Slurm (sbatch, argument vector) and returns at once",
+        "(--wait: when it ends, with its exit status). The directives of either dialect become",
+        "--nodes, --ntasks-per-node (every slot: room for the dynamic workers) or --ntasks, and",
+        "--time (the job's limit + 1 minute, so jmswk's own limit ends it with the reason).",
+        "Master-worker jobs get --requeue (turn off with --no-requeue) and --no-kill: a lost",
+        "slave node does not end the job, a lost batch node requeues it and the job resumes from",
+        "its journal on other nodes. Inside the allocation the script runs as here: mpiexec",
+        "inside the allocation (daemons over ssh, never srun), failure isolation, a failure",
+        "domain per worker. The jobs directory must be on storage every node sees.",
+        "jmswk stat and jmswk showrsc then read squeue, sacct and sinfo.",
         "",
         "Inside the script a plain `mpiexec` gets the job's hosts and slots, so MPI_UNIVERSE_SIZE",
         "covers the dynamic workers, and without a process count of its own it starts the job's",
@@ -90,6 +105,21 @@ public final class SubCommand implements Callable<Integer> {
       + " ci/cluster-setup once first.")
   String cluster;
 
+  @Option(names = "--scheduler", paramLabel = "local|slurm", description = "slurm: submit with sbatch (default"
+      + " $JMSWK_SCHEDULER, else local: run here, or in the Slurm allocation this runs in).")
+  String scheduler = System.getenv().getOrDefault("JMSWK_SCHEDULER", "local");
+
+  @Option(names = "--requeue", negatable = true, description = "With --scheduler slurm: let Slurm requeue the job when"
+      + " its batch node is lost (default: on for --mswk jobs, off otherwise).")
+  Boolean requeue;
+
+  @Option(names = "--wait", description = "With --scheduler slurm: return when the job ends, with its exit status.")
+  boolean waitForSlurm;
+
+  /** Inside a Slurm allocation: run (or resume, when requeued) job ID; what jmswk's batch script calls. */
+  @Option(names = "--slurm-run", hidden = true, paramLabel = "ID")
+  String slurmRun;
+
   @Option(names = "--image", paramLabel = "IMAGE", description = "With --cluster: the node image (default"
       + " $JMSWK_CLUSTER_IMAGE, else jmswk-cluster:current; jmswk-cluster:ompi5 for Open MPI 5).")
   String image;
@@ -144,6 +174,17 @@ public final class SubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (slurmRun != null) return JobRerun.runInSlurmAllocation(slurmRun);
+    if (!scheduler.equals("local") && !scheduler.equals("slurm")) {
+      System.err.println("jmswk sub: --scheduler takes local or slurm, not '" + scheduler + "'");
+      return 2;
+    }
+    if (rerunDir != null) scheduler = "local"; // a recorded submission never carries --scheduler
+    if (scheduler.equals("slurm") && cluster != null) {
+      System.err.println("jmswk sub: --scheduler slurm submits to the Slurm of this host; not with --cluster"
+          + " (on a container cluster: jmswk cluster up --slurm, then jmswk cluster exec -- jmswk sub --scheduler slurm ...)");
+      return 2;
+    }
     if (rerun != null) {
       if (script != null) {
         System.err.println("jmswk sub: --rerun ID runs the job as it was submitted; give no SCRIPT with it");
@@ -201,6 +242,12 @@ public final class SubCommand implements Callable<Integer> {
       }
       int nodes = cluster.contains(":") ? Integer.parseInt(cluster.substring(7)) : Math.max(1, spec.nodes() - 1);
       return runOnCluster(spec, script.toAbsolutePath(), args, nodes, image, jobDir());
+    }
+    if (scheduler.equals("slurm")) {
+      Path dir = jobDir();
+      String jobName = spec.jobName() != null ? spec.jobName() : script.getFileName().toString();
+      return SlurmSubmit.submit(new SbatchRequest(spec, jobName, dir, script.toAbsolutePath().getParent(),
+          requeue != null ? requeue : spec.mswk(), waitForSlurm));
     }
     return run(spec, script, args, jobDir());
   }
@@ -280,9 +327,11 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     announce(jobDir, script, spec, launch);
+    ScriptHost host = launch.target().equals("slurm")
+        ? new SlurmScriptHost(launch.nodes(), launch.nodes().getFirst()) : ScriptHost.LOCAL;
     JobRunner.Outcome outcome;
     try (ProgressView progress = ProgressView.start(jobDir)) {
-      outcome = JobRunner.run(spec, launch, script, args, jobDir, progress.lines());
+      outcome = JobRunner.run(spec, launch, host, script, args, jobDir, progress.lines());
     }
     return report(outcome, spec);
   }

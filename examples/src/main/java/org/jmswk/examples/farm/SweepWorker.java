@@ -1,6 +1,10 @@
 package org.jmswk.examples.farm;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.jmswk.executor.Codec;
 import org.jmswk.executor.ExecutorWorker;
 
@@ -22,6 +26,8 @@ public final class SweepWorker {
   public static void main(String[] args) {
     // JMSWK_TASK_SECONDS: make every task last at least that long (to watch failures mid-job).
     double pace = Double.parseDouble(System.getenv().getOrDefault("JMSWK_TASK_SECONDS", "0"));
+    // JMSWK_SWEEP_LOG: a file that gets one line per point evaluated (to count executions).
+    String executions = System.getenv("JMSWK_SWEEP_LOG");
     ExecutorWorker.serve(input -> {
       long until = System.nanoTime() + (long) (pace * 1e9);
       double x = DOUBLE.decode(input);
@@ -29,7 +35,14 @@ public final class SweepWorker {
       double sum = 0;
       for (int i = 0; i < n; i++) sum += Math.sin(x * (i + 0.5) / n);
       while (System.nanoTime() < until) Thread.sleep(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+      if (executions != null) logExecution(Path.of(executions), x);
       return Codec.UTF8.encode(String.format("%.9f", sum / n));
     });
+  }
+
+  /** One line "x=X" appended (a single short write: lines of several workers do not mix). */
+  private static void logExecution(Path file, double x) throws IOException {
+    Files.writeString(file, "x=" + x + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
   }
 }

@@ -43,6 +43,7 @@ public final class Cluster implements AutoCloseable {
   public static final String LABEL_HOST = "org.jmswk.host";
   public static final String LABEL_SLOTS = "org.jmswk.slots";
   public static final String LABEL_SHARED = "org.jmswk.shared";
+  public static final String LABEL_SLURM = "org.jmswk.slurm";
   public static final String HEAD = "head";
   /** The hostfile on the head: head 1 slot (the master), each node its slots. */
   public static final String HOSTFILE = "/etc/jmswk/hostfile";
@@ -69,19 +70,21 @@ public final class Cluster implements AutoCloseable {
   private final List<String> hosts;
   private final int slotsPerNode;
   private final List<Path> shared;
+  private final boolean slurm;
   private final Map<String, String> addresses;
   private final Map<String, NetworkCut> cut = new ConcurrentHashMap<>();
   private final AtomicReference<Thread> shutdownHook = new AtomicReference<>();
   private volatile boolean closed;
 
   private Cluster(Docker docker, String name, List<String> hosts, int slotsPerNode, List<Path> shared,
-      Map<String, String> addresses) {
+      boolean slurm, Map<String, String> addresses) {
     this.docker = docker;
     this.name = name;
     this.network = networkName(name);
     this.hosts = List.copyOf(hosts);
     this.slotsPerNode = slotsPerNode;
     this.shared = List.copyOf(shared);
+    this.slurm = slurm;
     this.addresses = new ConcurrentHashMap<>(addresses);
   }
 
@@ -116,7 +119,8 @@ public final class Cluster implements AutoCloseable {
     String owner = spec.persistent() ? PERSISTENT_OWNER : ProcessHandle.current().pid() + "@" + localHostName();
 
     String subnet = createNetwork(docker, spec.name(), owner);
-    Cluster cluster = new Cluster(docker, spec.name(), hosts, spec.slotsPerNode(), spec.shared(), Map.of());
+    Cluster cluster = new Cluster(docker, spec.name(), hosts, spec.slotsPerNode(), spec.shared(), spec.slurm(),
+        Map.of());
     if (!spec.persistent()) cluster.installShutdownHook();
     try {
       if (log != null) log.printf("network %s (%s); starting %d containers from %s%n",
@@ -137,6 +141,7 @@ public final class Cluster implements AutoCloseable {
       for (String host : hosts) cluster.addresses.put(host, cluster.inspectAddress(host));
       cluster.writeHostfile();
       cluster.awaitSsh(READY_WAIT);
+      if (spec.slurm()) cluster.startSlurm(log);
       if (log != null) {
         log.printf("cluster %s ready in %.1f s: %s%n", spec.name(), (System.nanoTime() - t0) / 1e9,
             String.join(" ", hosts));
@@ -157,23 +162,25 @@ public final class Cluster implements AutoCloseable {
     Docker docker = requireDocker();
     ExecResult ps = docker.run(DOCKER_CALL, "ps", "-a", "--filter", "label=" + LABEL_CLUSTER + "=" + name,
         "--format", "{{.Label \"" + LABEL_HOST + "\"}} {{.Label \"" + LABEL_SLOTS + "\"}} {{.Label \""
-            + LABEL_SHARED + "\"}}").orThrow("docker ps");
+            + LABEL_SLURM + "\"}} {{.Label \"" + LABEL_SHARED + "\"}}").orThrow("docker ps");
     List<String> hosts = new ArrayList<>();
     List<Path> shared = new ArrayList<>();
     int slots = 1;
+    boolean slurm = false;
     for (String line : ps.stdout().strip().split("\n")) {
-      String[] f = line.strip().split(" ", 3);
+      String[] f = line.strip().split(" ", 4);
       if (f.length < 1 || f[0].isEmpty()) continue;
       hosts.add(f[0]);
       if (f.length > 1 && !f[1].isEmpty()) slots = Integer.parseInt(f[1]);
-      if (f.length > 2 && !f[2].isEmpty() && shared.isEmpty()) {
-        for (String dir : f[2].split(":")) shared.add(Path.of(dir));
+      if (f.length > 2 && f[2].equals("true")) slurm = true;
+      if (f.length > 3 && !f[3].isEmpty() && shared.isEmpty()) {
+        for (String dir : f[3].split(":")) shared.add(Path.of(dir));
       }
     }
     if (hosts.isEmpty()) return Optional.empty();
     hosts.sort((a, b) -> a.equals(HEAD) ? -1 : b.equals(HEAD) ? 1
         : Integer.compare(Integer.parseInt(a.substring(4)), Integer.parseInt(b.substring(4))));
-    Cluster cluster = new Cluster(docker, name, hosts, slots, shared, Map.of());
+    Cluster cluster = new Cluster(docker, name, hosts, slots, shared, slurm, Map.of());
     for (String host : hosts) {
       try {
         cluster.addresses.put(host, cluster.inspectAddress(host));
@@ -237,6 +244,11 @@ public final class Cluster implements AutoCloseable {
 
   public List<Path> shared() {
     return shared;
+  }
+
+  /** True when the cluster runs Slurm (started with {@link ClusterSpec#slurm()}). */
+  public boolean slurm() {
+    return slurm;
   }
 
   /** MPI_UNIVERSE_SIZE under the cluster's hostfile. */
@@ -472,6 +484,7 @@ public final class Cluster implements AutoCloseable {
         "--label", LABEL_MANAGED + "=true", "--label", LABEL_CLUSTER + "=" + name,
         "--label", LABEL_OWNER + "=" + owner, "--label", LABEL_HOST + "=" + host,
         "--label", LABEL_SLOTS + "=" + spec.slotsPerNode(),
+        "--label", LABEL_SLURM + "=" + spec.slurm(),
         "--label", LABEL_SHARED + "=" + String.join(":", spec.shared().stream().map(Path::toString).toList()),
         // iptables for network cuts; nothing else is added to the default capability set
         "--cap-add", "NET_ADMIN",
@@ -497,6 +510,70 @@ public final class Cluster implements AutoCloseable {
     exec(HEAD, Duration.ofSeconds(20), "/", Map.of(), null, List.of("mkdir", "-p", "/etc/jmswk")).orThrow("mkdir on head");
     List<String> args = List.of("exec", "-i", container(HEAD), "timeout", "20", "tee", HOSTFILE);
     docker.run(DOCKER_CALL, hostfile().getBytes(StandardCharsets.UTF_8), null, args).orThrow("writing " + HOSTFILE);
+  }
+
+  /**
+   * Slurm on the running containers: a fresh munge key and the configuration written to every
+   * host (over docker exec's stdin, never through a shell), then jmswk-slurm-start (from the
+   * image) on the head (munged, MariaDB, slurmdbd, slurmctld) and on every slave node (munged,
+   * slurmd); returns once sinfo shows every slave node idle.
+   */
+  private void startSlurm(PrintStream log) {
+    long t0 = System.nanoTime();
+    byte[] key = SlurmConfig.newMungeKey();
+    byte[] conf = SlurmConfig.slurmConf(nodes().size(), slotsPerNode).getBytes(StandardCharsets.UTF_8);
+    for (String host : hosts) {
+      writeFile(host, "/etc/munge/munge.key", key);
+      writeFile(host, "/etc/slurm/slurm.conf", conf);
+    }
+    writeFile(HEAD, "/etc/slurm/slurmdbd.conf", SlurmConfig.slurmdbdConf().getBytes(StandardCharsets.UTF_8));
+    exec(HEAD, Duration.ofSeconds(120), "/", Map.of(), null, List.of("jmswk-slurm-start", "head"))
+        .orThrow("starting Slurm on head (is " + name + " from an ompi4 image? only that flavour has Slurm)");
+    Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
+    List<Thread> starters = new ArrayList<>();
+    for (String node : nodes()) {
+      starters.add(Thread.ofVirtual().start(() -> {
+        try {
+          exec(node, Duration.ofSeconds(60), "/", Map.of(), null, List.of("jmswk-slurm-start", "node"))
+              .orThrow("starting slurmd on " + node);
+        } catch (RuntimeException e) {
+          failures.put(node, e);
+        }
+      }));
+    }
+    try {
+      for (Thread t : starters) t.join(Duration.ofSeconds(90));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterException("interrupted while starting Slurm", e);
+    }
+    if (!failures.isEmpty()) throw failures.values().iterator().next();
+    awaitSlurmNodesIdle(READY_WAIT);
+    if (log != null) log.printf("Slurm up in %.1f s: slurmctld and slurmdbd on head, slurmd on %s%n",
+        (System.nanoTime() - t0) / 1e9, String.join(" ", nodes()));
+  }
+
+  private void awaitSlurmNodesIdle(Duration limit) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      ExecResult r = exec(HEAD, Duration.ofSeconds(10), "/", Map.of(), null, List.of("sinfo", "-h", "-N", "-o", "%N %t"));
+      last = r.output().strip();
+      if (r.ok() && last.lines().filter(l -> l.endsWith(" idle")).count() == nodes().size()) return;
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException("interrupted while waiting for Slurm's nodes", e);
+      }
+    }
+    throw new ClusterException("Slurm's nodes not idle within " + limit.toSeconds() + " s: sinfo says\n" + last);
+  }
+
+  /** Writes {@code content} to {@code path} on {@code host} (docker exec's stdin into dd). */
+  private void writeFile(String host, String path, byte[] content) {
+    List<String> args = List.of("exec", "-i", container(host), "timeout", "20", "dd", "of=" + path, "status=none");
+    docker.run(DOCKER_CALL, content, null, args).orThrow("writing " + path + " on " + host);
   }
 
   /** Every node's sshd accepts the head's key (what mpirun's ssh launch needs). */

@@ -55,7 +55,12 @@ public final class ClusterCommand implements Runnable {
           "master started with 'mpirun -np 1 --hostfile /etc/jmswk/hostfile' sees",
           "MPI_UNIVERSE_SIZE = 1 + N*S and its spawned workers land on node1..N.",
           "--share directories (default: the current one) are mounted at the same",
-          "path on every node, so a job submitted from there finds its files."})
+          "path on every node, so a job submitted from there finds its files.",
+          "--slurm (ompi4 image) also starts Slurm 22.05: slurmctld and slurmdbd",
+          "(accounting in MariaDB, so sacct answers) on the head, slurmd on every",
+          "slave node (partition 'batch', S CPUs each), munge with a key made for",
+          "this start. Submit from the head: jmswk cluster exec -- jmswk sub",
+          "--scheduler slurm job.sh (or sbatch, squeue, sacct, sinfo)."})
   static final class Up implements Callable<Integer> {
     @Option(names = {"-n", "--nodes"}, defaultValue = "3", description = "Slave nodes besides the head (default ${DEFAULT-VALUE}).")
     int nodes;
@@ -75,9 +80,13 @@ public final class ClusterCommand implements Runnable {
     @Option(names = "--no-share", description = "Mount nothing.")
     boolean noShare;
 
+    @Option(names = "--slurm", description = "Also run Slurm: slurmctld + slurmdbd on the head, slurmd on every slave node.")
+    boolean slurm;
+
     @Override
     public Integer call() {
-      ClusterSpec spec = ClusterSpec.defaults().withName(name).withNodes(nodes).withSlotsPerNode(slots).withPersistent(true);
+      ClusterSpec spec = ClusterSpec.defaults().withName(name).withNodes(nodes).withSlotsPerNode(slots).withPersistent(true)
+          .withSlurm(slurm);
       if (image != null) spec = spec.withImage(image);
       if (!noShare) spec = spec.withShared((share.isEmpty() ? List.of(Path.of("")) : share).toArray(Path[]::new));
       try {
@@ -85,6 +94,8 @@ public final class ClusterCommand implements Runnable {
         System.out.printf("hosts: %s; universe size %d; hostfile %s on head%n", String.join(" ", cluster.hosts()),
             cluster.universeSize(), Cluster.HOSTFILE);
         for (Path dir : cluster.shared()) System.out.println("shared: " + dir);
+        if (slurm) System.out.printf("slurm: partition %s = %s; sinfo, sbatch, squeue, sacct on head%n",
+            SlurmConfig.PARTITION, String.join(" ", cluster.nodes()));
         System.out.printf("run:   jmswk cluster exec%s -- COMMAND...%n", name.equals(DEFAULT_NAME) ? "" : " --name " + name);
         System.out.printf("stop:  jmswk cluster down%s%n", name.equals(DEFAULT_NAME) ? "" : " --name " + name);
         return 0;
@@ -182,7 +193,7 @@ public final class ClusterCommand implements Runnable {
         if (names.isEmpty()) System.out.println("no clusters");
         for (String n : names) {
           Cluster.attach(n).ifPresent(c -> {
-            System.out.printf("%s: universe size %d%n", n, c.universeSize());
+            System.out.printf("%s: universe size %d%s%n", n, c.universeSize(), c.slurm() ? ", Slurm" : "");
             c.states().forEach((host, state) -> System.out.printf("  %-8s %-10s %s%n", host, state,
                 c.address(host) == null ? "" : c.address(host)));
           });

@@ -21,9 +21,11 @@ import java.util.regex.Pattern;
  * @param shared host directories visible at the same path on every node
  * @param persistent true for a cluster that outlives this JVM ({@code jmswk cluster up}); false
  *     for one owned by this process, which a later start reaps if this process died
+ * @param slurm true for a Slurm cluster: slurmctld, slurmdbd (MariaDB) on the head, slurmd on
+ *     every slave node, a fresh munge key ({@link SlurmConfig})
  */
 public record ClusterSpec(String name, int nodes, int slotsPerNode, String image, List<Path> shared,
-    boolean persistent) {
+    boolean persistent, boolean slurm) {
   public static final String DEFAULT_IMAGE = "jmswk-cluster:current";
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
@@ -46,33 +48,37 @@ public record ClusterSpec(String name, int nodes, int slotsPerNode, String image
     byte[] random = new byte[3];
     ThreadLocalRandom.current().nextBytes(random);
     return new ClusterSpec("jmswk-" + HexFormat.of().formatHex(random), 3, 1,
-        image == null || image.isBlank() ? DEFAULT_IMAGE : image, List.of(), false);
+        image == null || image.isBlank() ? DEFAULT_IMAGE : image, List.of(), false, false);
   }
 
   public ClusterSpec withName(String newName) {
-    return new ClusterSpec(newName, nodes, slotsPerNode, image, shared, persistent);
+    return new ClusterSpec(newName, nodes, slotsPerNode, image, shared, persistent, slurm);
   }
 
   public ClusterSpec withNodes(int n) {
-    return new ClusterSpec(name, n, slotsPerNode, image, shared, persistent);
+    return new ClusterSpec(name, n, slotsPerNode, image, shared, persistent, slurm);
   }
 
   public ClusterSpec withSlotsPerNode(int s) {
-    return new ClusterSpec(name, nodes, s, image, shared, persistent);
+    return new ClusterSpec(name, nodes, s, image, shared, persistent, slurm);
   }
 
   public ClusterSpec withImage(String newImage) {
-    return new ClusterSpec(name, nodes, slotsPerNode, newImage, shared, persistent);
+    return new ClusterSpec(name, nodes, slotsPerNode, newImage, shared, persistent, slurm);
   }
 
   public ClusterSpec withShared(Path... dirs) {
     List<Path> all = new ArrayList<>(shared);
     all.addAll(List.of(dirs));
-    return new ClusterSpec(name, nodes, slotsPerNode, image, all, persistent);
+    return new ClusterSpec(name, nodes, slotsPerNode, image, all, persistent, slurm);
   }
 
   public ClusterSpec withPersistent(boolean p) {
-    return new ClusterSpec(name, nodes, slotsPerNode, image, shared, p);
+    return new ClusterSpec(name, nodes, slotsPerNode, image, shared, p, slurm);
+  }
+
+  public ClusterSpec withSlurm(boolean s) {
+    return new ClusterSpec(name, nodes, slotsPerNode, image, shared, persistent, s);
   }
 
   /** MPI_UNIVERSE_SIZE a master started with the cluster's hostfile sees. */

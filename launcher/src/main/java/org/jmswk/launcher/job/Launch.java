@@ -75,8 +75,24 @@ public record Launch(String target, List<String> nodes, List<Integer> slots, Map
     } else {
       slots = slotsFor(spec, nodes.size());
     }
+    // the batch script's node (where this runs, and the master with it) first
+    String here = slurmEnv.get("SLURMD_NODENAME");
+    int at = here == null ? -1 : nodes.indexOf(here);
+    if (at > 0) {
+      nodes = new ArrayList<>(nodes);
+      slots = new ArrayList<>(slots);
+      nodes.addFirst(nodes.remove(at));
+      slots.addFirst(slots.remove(at));
+    }
     Map<String, String> env = environment(hostfile, null);
-    return new Launch("slurm", nodes, slots, env);
+    if (nodes.size() > 1) {
+      // Daemons on the other nodes over ssh, not srun: one srun step for all of them would end
+      // them all when one node is lost, and Slurm's step would not let per-worker mpiexecs in.
+      // The hostfile (batch node first) rather than ORTE's reading of the allocation.
+      env.put("OMPI_MCA_plm", "rsh");
+      env.put("OMPI_MCA_ras", "^slurm");
+    }
+    return new Launch("slurm", List.copyOf(nodes), List.copyOf(slots), env);
   }
 
   /**

@@ -54,6 +54,17 @@ class LaunchTest {
   }
 
   @Test
+  void inASlurmBatchJobTheBatchNodeComesFirstAndDaemonsGoOverSsh() throws Exception {
+    Launch l = Launch.slurm(spec(true, "#SBATCH --nodes=3"), Map.of("SLURM_JOB_NODELIST", "node[2-4]",
+        "SLURM_TASKS_PER_NODE", "1,2,3", "SLURMD_NODENAME", "node3"), HOSTFILE);
+    assertEquals("node3 slots=2\nnode2 slots=1\nnode4 slots=3\n", l.hostfile());
+    assertEquals("rsh", l.environment().get("OMPI_MCA_plm"), "never one srun step for every node's daemon");
+    assertEquals("^slurm", l.environment().get("OMPI_MCA_ras"), "the hostfile, batch node first");
+    Launch one = Launch.slurm(spec(true), Map.of("SLURM_JOB_NODELIST", "n1", "SLURM_TASKS_PER_NODE", "4"), HOSTFILE);
+    assertEquals(null, one.environment().get("OMPI_MCA_plm"), "one node: nothing to launch elsewhere");
+  }
+
+  @Test
   void slurmOutsideAnAllocationIsAClearError() {
     var e = assertThrows(IllegalArgumentException.class, () -> Launch.slurm(spec(false), Map.of(), HOSTFILE));
     assertTrue(e.getMessage().contains("not inside a Slurm allocation"), e.getMessage());

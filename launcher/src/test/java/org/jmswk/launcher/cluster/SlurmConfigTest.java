@@ -1,0 +1,39 @@
+package org.jmswk.launcher.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The container cluster's Slurm configuration. */
+class SlurmConfigTest {
+  @Test
+  void slaveNodesFormThePartitionWithTheirSlotsAsCpusAndLostNodesStayDown() {
+    String conf = SlurmConfig.slurmConf(3, 2);
+    assertTrue(conf.contains("\nNodeName=node[1-3] CPUs=2 State=UNKNOWN\n"), conf);
+    assertTrue(conf.contains("\nPartitionName=batch Nodes=node[1-3] Default=YES"), conf);
+    assertTrue(conf.contains("\nSlurmctldHost=head\n"), conf);
+    assertTrue(conf.contains("\nAccountingStorageType=accounting_storage/slurmdbd\n"), conf);
+    assertTrue(conf.contains("\nReturnToService=0\n") && conf.contains("\nSlurmdTimeout=10\n"), conf);
+    assertTrue(SlurmConfig.slurmConf(1, 1).contains("NodeName=node1 CPUs=1"));
+    assertThrows(IllegalArgumentException.class, () -> SlurmConfig.slurmConf(0, 1));
+  }
+
+  @Test
+  void theAccountingDaemonUsesRootsLocalSocketAndNoPassword() {
+    String conf = SlurmConfig.slurmdbdConf();
+    assertTrue(conf.contains("StorageType=accounting_storage/mysql\n") && conf.contains("StorageHost=localhost\n"), conf);
+    assertTrue(!conf.contains("StoragePass"), conf);
+  }
+
+  @Test
+  void everyStartGetsItsOwnMungeKey() {
+    byte[] a = SlurmConfig.newMungeKey();
+    byte[] b = SlurmConfig.newMungeKey();
+    assertEquals(1024, a.length);
+    assertNotEquals(Arrays.toString(a), Arrays.toString(b));
+  }
+}
