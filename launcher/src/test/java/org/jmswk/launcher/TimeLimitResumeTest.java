@@ -33,6 +33,9 @@ class TimeLimitResumeTest {
         "mpiexec \"$JMSWK_JAVA\" --enable-native-access=ALL-UNNAMED -cp \"$JMSWK_CLASSPATH\" "
             + TimeLimitMaster.class.getName() + " " + TASKS + " 250"));
     System.setProperty("jmswk.jobs.dir", root.resolve("jobs").toString());
+    // a job id no other test on this machine uses at the same time: the end of a job ends every
+    // process whose JMSWK_JOB_ID is its id, whichever jobs directory it came from
+    Files.createDirectories(root.resolve("jobs").resolve(Integer.toString(10_000_000 + new java.util.Random().nextInt(80_000_000))));
     try {
       Captured.Run first = Captured.run("sub", "--mswk", "-s", "--signal", "USR1@12", script.toString());
       String id = first.output().replaceAll("(?s).*\\[jmswk\\] job (\\d+) ended.*", "$1");

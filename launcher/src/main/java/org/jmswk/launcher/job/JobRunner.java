@@ -102,7 +102,9 @@ public final class JobRunner {
     Duration limit = spec.elapse() != null ? spec.elapse() : DEFAULT_LIMIT;
     // the master's warning before the limit: the deadline in its environment, and a signal if asked
     // (a malformed JMSWK_TIME_LIMIT_* is an IllegalArgumentException naming it: one line, exit 2, nothing run)
-    TimeLimit timeLimit = TimeLimitWarning.of(limit, spec.environment(), System.currentTimeMillis());
+    long asked = System.currentTimeMillis();
+    TimeLimit timeLimit = TimeLimitWarning.of(limit, spec.environment(), asked);
+    boolean allocationEndsFirst = timeLimit.atMillis() < asked + limit.toMillis();
     env.put(TimeLimit.AT, Long.toString(timeLimit.atMillis()));
     env.put(TimeLimit.LEAD, Long.toString(timeLimit.leadMillis() / 1000));
     if (timeLimit.signal() != null) env.put(TimeLimit.SIGNAL, timeLimit.signal());
@@ -151,7 +153,7 @@ public final class JobRunner {
     int exitCode;
     String timeLimited = TimeLimitWarning.endReason(jobDir);
     if (result.timedOut()) {
-      reason = "elapse limit exceeded (" + JobStats.hms(limit) + ")"
+      reason = "elapse limit exceeded (" + (allocationEndsFirst ? "the Slurm allocation's end" : JobStats.hms(limit)) + ")"
           + (timeLimited == null ? "" : "; " + timeLimited);
       exitCode = 137;
     } else if (timeLimited != null && !down.contains(master)) {

@@ -78,4 +78,20 @@ class SlurmAllocationTest {
     assertTrue(out.contains("TARGET       : slurm"), out);
     assertTrue(out.matches("(?s).*\\nslot\\s+4\\s+5\\s+5\\n.*"), out);
   }
+
+  @Test
+  void theMastersDeadlineIsTheAllocationsEndWhenThatComesFirst() throws Exception {
+    requireSlurm();
+    Path script = java.nio.file.Files.write(jobs.resolve("deadline.sh"), List.of("#!/bin/bash", "#SBATCH -N 1",
+        "#SBATCH -n 2", "#SBATCH --time=60",
+        "mpiexec sh -c 'echo \"deadline $JMSWK_TIME_LIMIT_AT lead $JMSWK_TIME_LIMIT_LEAD_S\"'"));
+    long before = System.currentTimeMillis();
+    Run r = sallocSub(2, script);
+    assertEquals(0, r.exitCode(), r.output());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("deadline (\\d+) lead (\\d+)").matcher(r.output());
+    assertTrue(m.find(), r.output());
+    long in = Long.parseLong(m.group(1)) - before;
+    assertTrue(in > 0 && in <= 5 * 60_000 + 5_000, "the allocation's 5 minutes, not the script's hour: " + in + " ms");
+    assertEquals("60", m.group(2), "60 s before it");
+  }
 }
