@@ -69,6 +69,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     }
   });
   private volatile boolean closed;
+  private volatile java.util.function.Consumer<ExecutorEvent> alsoTold;
 
   private Journal(JournalStore store) {
     this.store = store;
@@ -159,8 +160,19 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     submittedRows.add(new JournalStore.TaskRow(e.seq(), e.id(), e.key(), e.hash()));
   }
 
+  /**
+   * Also hands every executor event to {@code also} (e.g. a master's log), as the journal is the
+   * executor's one listener; returns this journal.
+   */
+  public Journal alsoTelling(java.util.function.Consumer<ExecutorEvent> also) {
+    this.alsoTold = also;
+    return this;
+  }
+
   @Override
   public void event(ExecutorEvent e) {
+    java.util.function.Consumer<ExecutorEvent> also = alsoTold;
+    if (also != null) also.accept(e);
     switch (e.kind()) {
       case "task-retried" -> {
         Entry en = elements.get(e.task());

@@ -11,6 +11,7 @@ import org.jmswk.executor.ExecutorEvent;
 import org.jmswk.executor.ExecutorListener;
 import org.jmswk.executor.ExecutorOptions;
 import org.jmswk.executor.FarmExecutor;
+import org.jmswk.journal.Journal;
 import org.jmswk.mpi.MPI;
 
 /**
@@ -18,7 +19,9 @@ import org.jmswk.mpi.MPI;
  * is its mirror. The master starts MPI_UNIVERSE_SIZE - 1 Java workers (spawned, or in a
  * multi-node job one failure domain each) and submits every point (one future each: the points
  * are long tasks); a worker that dies costs its point one attempt, a replacement is started and
- * the sweep goes on.
+ * the sweep goes on. Inside a job ({@code JMSWK_JOB_DIR} set, as {@code jmswk sub} does) the
+ * job's journal is attached: a job run again ({@code jmswk sub --rerun ID}) re-delivers the
+ * points already done, and the job gets its timeline picture when it ends.
  *
  * <p>Usage: {@code mpiexec -n 1 java ... SweepMaster [POINTS]} (jmswk sub sets the slots and
  * the failure-isolation settings).
@@ -43,7 +46,9 @@ public final class SweepMaster {
         System.out.println("master: " + e.kind() + " " + who + " " + e.detail());
       }
     };
-    try (FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers).withListener(log))) {
+    Journal journal = System.getenv("JMSWK_JOB_DIR") != null ? Journal.forJob().alsoTelling(log::event) : null;
+    try (journal; FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers)
+        .withListener(journal != null ? journal : log))) {
       self[0] = farm;
       // the first submission: the points' task ids are 0..points-1
       List<CompletableFuture<String>> values = farm.invokeAll(xs, SweepWorker.DOUBLE, Codec.UTF8);
