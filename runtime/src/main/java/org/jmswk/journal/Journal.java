@@ -68,6 +68,7 @@ public final class Journal implements ExecutorListener, AutoCloseable {
   private volatile boolean closed;
   /** Why this run ended early (the time limit), for its row in {@code runs}; null: it did not. */
   private volatile String endNote;
+  private volatile java.util.function.Consumer<ExecutorEvent> alsoTold;
 
   private Journal(JournalStore store) {
     this.store = store;
@@ -159,6 +160,15 @@ public final class Journal implements ExecutorListener, AutoCloseable {
     submittedRows.add(new JournalStore.TaskRow(e.seq(), e.id(), e.key(), e.hash()));
   }
 
+  /**
+   * Also hands every executor event to {@code also} (e.g. a master's log), as the journal is the
+   * executor's one listener; returns this journal.
+   */
+  public Journal alsoTelling(java.util.function.Consumer<ExecutorEvent> also) {
+    this.alsoTold = also;
+    return this;
+  }
+
   @Override
   public boolean durable() {
     return true;
@@ -166,6 +176,8 @@ public final class Journal implements ExecutorListener, AutoCloseable {
 
   @Override
   public void event(ExecutorEvent e) {
+    java.util.function.Consumer<ExecutorEvent> also = alsoTold;
+    if (also != null) also.accept(e);
     switch (e.kind()) {
       case "task-retried" -> {
         Entry en = elements.get(e.task());

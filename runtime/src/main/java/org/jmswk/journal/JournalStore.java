@@ -404,7 +404,8 @@ final class JournalStore implements AutoCloseable {
   }
 
   /**
-   * One transaction: the submitted tasks, the re-runs, the results and this run's counters.
+   * One transaction: the submitted tasks, the re-runs, the results (with their attempts), the
+   * worker and node events, and this run's counters.
    * Either all of it is on disk when this returns, or none of it is (and it throws).
    */
   void write(List<TaskRow> tasks, List<Long> reruns, List<ResultRow> rows, List<EventRow> events, long redelivered) {
@@ -466,24 +467,7 @@ final class JournalStore implements AutoCloseable {
           insertResult.addBatch();
         }
         if (!addedRows.isEmpty()) insertResult.executeBatch();
-        for (EventRow e : events) {
-          insertEvent.setInt(1, run);
-          insertEvent.setString(2, e.kind());
-          if (e.worker() >= 0) insertEvent.setInt(3, e.worker());
-          else insertEvent.setNull(3, java.sql.Types.INTEGER);
-          insertEvent.setString(4, e.host());
-          insertEvent.setString(5, e.node());
-          if (e.task() != null) insertEvent.setLong(6, e.task());
-          else insertEvent.setNull(6, java.sql.Types.INTEGER);
-          insertEvent.setString(7, e.key());
-          if (e.attempt() > 0) insertEvent.setInt(8, e.attempt());
-          else insertEvent.setNull(8, java.sql.Types.INTEGER);
-          insertEvent.setLong(9, e.startedMicros());
-          insertEvent.setLong(10, e.atMicros());
-          insertEvent.setString(11, e.detail());
-          insertEvent.addBatch();
-        }
-        if (!events.isEmpty()) insertEvent.executeBatch();
+        insertEvents(events);
         updateRun.setInt(1, addedRows.size());
         updateRun.setLong(2, redelivered);
         updateRun.setInt(3, run);
@@ -502,6 +486,27 @@ final class JournalStore implements AutoCloseable {
       throw new JournalException(describe(file, e) + "; " + rows.size() + " results not journalled (their tasks fail"
           + " with this error)", e);
     }
+  }
+
+  private void insertEvents(List<EventRow> events) throws SQLException {
+    for (EventRow e : events) {
+      insertEvent.setInt(1, run);
+      insertEvent.setString(2, e.kind());
+      if (e.worker() >= 0) insertEvent.setInt(3, e.worker());
+      else insertEvent.setNull(3, java.sql.Types.INTEGER);
+      insertEvent.setString(4, e.host());
+      insertEvent.setString(5, e.node());
+      if (e.task() != null) insertEvent.setLong(6, e.task());
+      else insertEvent.setNull(6, java.sql.Types.INTEGER);
+      insertEvent.setString(7, e.key());
+      if (e.attempt() > 0) insertEvent.setInt(8, e.attempt());
+      else insertEvent.setNull(8, java.sql.Types.INTEGER);
+      insertEvent.setLong(9, e.startedMicros());
+      insertEvent.setLong(10, e.atMicros());
+      insertEvent.setString(11, e.detail());
+      insertEvent.addBatch();
+    }
+    if (!events.isEmpty()) insertEvent.executeBatch();
   }
 
   private void clearBatches() {

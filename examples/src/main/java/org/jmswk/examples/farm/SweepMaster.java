@@ -19,9 +19,9 @@ import org.jmswk.mpi.MPI;
  * is its mirror. The master starts MPI_UNIVERSE_SIZE - 1 Java workers (spawned, or in a
  * multi-node job one failure domain each) and submits every point (one future each: the points
  * are long tasks); a worker that dies costs its point one attempt, a replacement is started and
- * the sweep goes on. Under jmswk sub (JMSWK_JOB_DIR set) the job's journal is attached: a job
- * run again with the same id (jmswk sub --rerun, or a Slurm requeue) re-delivers the points
- * finished before and runs only the rest.
+ * the sweep goes on. Inside a job ({@code JMSWK_JOB_DIR} set, as {@code jmswk sub} does) the
+ * job's journal is attached: a job run again ({@code jmswk sub --rerun ID}) re-delivers the
+ * points already done, and the job gets its timeline picture when it ends.
  *
  * <p>Usage: {@code mpiexec -n 1 java ... SweepMaster [POINTS [WORKERS]]} (jmswk sub sets the slots and
  * the failure-isolation settings).
@@ -39,37 +39,17 @@ public final class SweepMaster {
     int ok = 0;
     FarmExecutor[] self = new FarmExecutor[1];
     Map<Long, Integer> reruns = new ConcurrentHashMap<>();
-    Journal journal = System.getenv("JMSWK_JOB_DIR") != null ? Journal.forJob() : null;
     ExecutorListener log = new ExecutorListener() {
       @Override
       public void event(ExecutorEvent e) {
-        if (journal != null) journal.event(e);
         if (e.kind().equals("task-retried")) reruns.merge(e.task(), 1, Integer::sum);
         String who = e.worker() < 0 ? "null" : describe(self[0], e);
         System.out.println("master: " + e.kind() + " " + who + " " + e.detail());
       }
-
-      @Override
-      public boolean wantsOutcomes() {
-        return journal != null;
-      }
-
-      @Override
-      public void beforeDelivery(List<Outcome> outcomes) {
-        if (journal != null) journal.beforeDelivery(outcomes);
-      }
-
-      @Override
-      public Outcome recall(String key, byte[] input) {
-        return journal == null ? null : journal.recall(key, input);
-      }
-
-      @Override
-      public void submitted(long elementId, String key, byte[] input) {
-        if (journal != null) journal.submitted(elementId, key, input);
-      }
     };
-    try (FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers).withListener(log))) {
+    Journal journal = System.getenv("JMSWK_JOB_DIR") != null ? Journal.forJob().alsoTelling(log::event) : null;
+    try (journal; FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers)
+        .withListener(journal != null ? journal : log))) {
       self[0] = farm;
       // the first submission: the points' task ids are 0..points-1
       List<CompletableFuture<String>> values = farm.invokeAll(xs, SweepWorker.DOUBLE, Codec.UTF8);

@@ -71,8 +71,9 @@ public final class ProgressView implements AutoCloseable {
   private static Terminal terminalOrNull() {
     if (System.console() == null || !System.console().isTerminal()) return null;
     try {
+      // nativeSignals(false): the JVM's own handling of Ctrl-C stays (its shutdown hook ends the job)
       Terminal t = TerminalBuilder.builder().system(true).systemOutput(TerminalBuilder.SystemOutput.SysOut)
-          .dumb(true).build();
+          .nativeSignals(false).dumb(true).build();
       if (t.getType() == null || t.getType().startsWith(Terminal.TYPE_DUMB)) {
         t.close();
         return null;

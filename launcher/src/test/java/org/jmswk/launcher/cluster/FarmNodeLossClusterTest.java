@@ -67,7 +67,7 @@ class FarmNodeLossClusterTest {
   }
 
   /** Every point done once, node2's worker lost and its task re-run, node2 never used again. */
-  private static void assertJobSurvivedNode2(String out, boolean node2Excluded) {
+  private void assertJobSurvivedNode2(String out, boolean node2Excluded) {
     assertTrue(out.contains("master: " + POINTS + " of " + POINTS + " points done"), out);
     List<String> results = out.lines().filter(l -> l.startsWith("x=")).toList();
     assertEquals(POINTS, results.size(), "every point reported exactly once\n" + out);
@@ -83,7 +83,21 @@ class FarmNodeLossClusterTest {
         assertTrue(m.start() < excludedAt || !m.group(2).equals("node2"), "no worker on node2 after its exclusion\n" + out);
       }
       assertTrue(out.contains("FAILED NODES : node2"), out);
+      assertTimelineMarks();
       assertTrue(out.matches("(?s).*\nnode\\s+5\\s+5\\s+4\n.*"), "USE leaves the failed node out\n" + out);
+    }
+  }
+
+  /** The job's timeline (from its journal) marks node2's exclusion, its worker's loss and the attempt lost with it. */
+  private void assertTimelineMarks() {
+    try {
+      String html = java.nio.file.Files.readString(jobs.resolve("1").resolve("timeline.html"));
+      assertTrue(html.contains("<g class=\"mark node-excluded\">") && html.contains("node excluded: node2"),
+          "node2's exclusion on the timeline");
+      assertTrue(html.contains("<path class=\"mark worker-lost\""), "the worker's loss on the timeline");
+      assertTrue(html.contains("<rect class=\"bar lost\""), "the attempt lost with it on the timeline");
+    } catch (java.io.IOException e) {
+      throw new AssertionError("no timeline in the job directory: " + e.getMessage(), e);
     }
   }
 
