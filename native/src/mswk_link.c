@@ -269,6 +269,15 @@ static int deliver(frame_t *f, void *buf, size_t cap, size_t *len, int *tag_out)
   return rc;
 }
 
+/* The next message's tag and length; an announced length beyond MAX_MESSAGE is a broken stream. */
+static int read_header(mswk_link_t *l, int *t, size_t *n) {
+  char h[HEADER];
+  int rc = read_all(l, h, HEADER);
+  if (rc != LINK_OK) return rc;
+  get_header(h, t, n);
+  return *n > MAX_MESSAGE ? LINK_BROKEN : LINK_OK;
+}
+
 /* The n bytes of a message with tag t, into a new frame. */
 static int read_body(mswk_link_t *l, int t, size_t n, frame_t **out) {
   frame_t *f = calloc(1, sizeof *f);
@@ -297,13 +306,10 @@ int mswk_link_recv(mswk_link_t *l, int tag, int any_tag, void *buf, size_t cap, 
     }
   }
   for (;;) {
-    char h[HEADER];
-    int rc = read_all(l, h, HEADER);
-    if (rc != LINK_OK) return rc;
     int t;
     size_t n;
-    get_header(h, &t, &n);
-    if (n > MAX_MESSAGE) return LINK_BROKEN;
+    int rc = read_header(l, &t, &n);
+    if (rc != LINK_OK) return rc;
     if ((any_tag || t == tag) && n <= cap) { /* the common case: straight into the receiver's buffer */
       rc = read_all(l, buf, n);
       *len = n;
@@ -322,13 +328,10 @@ int mswk_link_recv(mswk_link_t *l, int tag, int any_tag, void *buf, size_t cap, 
 
 /* Reads one whole message into a new frame (the wait bounded like a receive's). */
 static int read_frame(mswk_link_t *l, frame_t **out) {
-  char h[HEADER];
-  int rc = read_all(l, h, HEADER);
-  if (rc != LINK_OK) return rc;
   int t;
   size_t n;
-  get_header(h, &t, &n);
-  return n > MAX_MESSAGE ? LINK_BROKEN : read_body(l, t, n, out);
+  int rc = read_header(l, &t, &n);
+  return rc != LINK_OK ? rc : read_body(l, t, n, out);
 }
 
 int mswk_link_probe(mswk_link_t *l, int tag, int any_tag, int wait, int *found, size_t *len, int *tag_out) {
