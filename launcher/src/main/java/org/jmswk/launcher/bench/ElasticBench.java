@@ -58,7 +58,7 @@ public final class ElasticBench implements Callable<Integer> {
       lines = LocalMpirun.run(List.of("--oversubscribe", "-np", "1", "--host", "localhost:" + slots), program,
           // recovery as in jobs: a worker that fails (a grow rolled back) must not end the mpirun
           Map.of("JMSWK_JOB_DIR", jobDir.toString(), "JMSWK_CONTROL_GROW_TIMEOUT_S", "120", "OMPI_MCA_orte_enable_recovery", "1"),
-          Duration.ofSeconds(120L + rounds * (30L + 8L * total)));
+          Duration.ofSeconds(120L + rounds * (60L + 20L * total))); // a loaded machine starts JVMs slowly
     } finally {
       try (var files = Files.list(jobDir)) {
         for (Path p : files.toList()) Files.deleteIfExists(p);
