@@ -521,7 +521,7 @@ public final class Cluster implements AutoCloseable {
   private void startSlurm(PrintStream log) {
     long t0 = System.nanoTime();
     byte[] key = SlurmConfig.newMungeKey();
-    byte[] conf = SlurmConfig.slurmConf(nodes().size(), slotsPerNode).getBytes(StandardCharsets.UTF_8);
+    byte[] conf = SlurmConfig.slurmConf(nodes().size(), slotsPerNode, addresses).getBytes(StandardCharsets.UTF_8);
     for (String host : hosts) {
       writeFile(host, "/etc/munge/munge.key", key);
       writeFile(host, "/etc/slurm/slurm.conf", conf);

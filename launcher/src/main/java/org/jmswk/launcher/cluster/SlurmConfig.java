@@ -25,14 +25,25 @@ public final class SlurmConfig {
 
   private SlurmConfig() {}
 
-  /** slurm.conf for a cluster of {@code nodes} slave nodes with {@code cpusPerNode} CPUs each. */
-  public static String slurmConf(int nodes, int cpusPerNode) {
+  /**
+   * slurm.conf for a cluster of {@code nodes} slave nodes with {@code cpusPerNode} CPUs each.
+   * {@code addresses} (host name to address) go in as NodeAddr: slurmctld then never asks DNS,
+   * which stalls it (11 s per attempt, RPCs time out) once a killed container's name is gone.
+   */
+  public static String slurmConf(int nodes, int cpusPerNode, java.util.Map<String, String> addresses) {
     if (nodes < 1) throw new IllegalArgumentException("a Slurm cluster needs at least one slave node");
     String nodeList = nodes == 1 ? "node1" : "node[1-" + nodes + "]";
+    StringBuilder nodeLines = new StringBuilder();
+    for (int i = 1; i <= nodes; i++) {
+      String addr = addresses.get("node" + i);
+      nodeLines.append("NodeName=node").append(i).append(addr == null ? "" : " NodeAddr=" + addr)
+          .append(" CPUs=").append(cpusPerNode).append(" State=UNKNOWN\n");
+    }
+    String head = addresses.containsKey("head") ? "head(" + addresses.get("head") + ")" : "head";
     return """
         # written by jmswk cluster up --slurm
         ClusterName=%s
-        SlurmctldHost=head
+        SlurmctldHost=%s
         SlurmUser=root
         SlurmdUser=root
         AuthType=auth/munge
@@ -58,9 +69,8 @@ public final class SlurmConfig {
         # CPUs as configured here, whatever the container sees
         SlurmdParameters=config_overrides
         MpiDefault=none
-        NodeName=%s CPUs=%d State=UNKNOWN
-        PartitionName=%s Nodes=%s Default=YES MaxTime=INFINITE State=UP
-        """.formatted(CLUSTER_NAME, SLURMD_TIMEOUT_S, nodeList, cpusPerNode, PARTITION, nodeList);
+        %sPartitionName=%s Nodes=%s Default=YES MaxTime=INFINITE State=UP
+        """.formatted(CLUSTER_NAME, head, SLURMD_TIMEOUT_S, nodeLines, PARTITION, nodeList);
   }
 
   /**
