@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jmswk.launcher.job.JobProcesses;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -15,14 +16,17 @@ public final class ReapCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB_ID")
   String jobId;
 
+  @Option(names = "--job-dir", paramLabel = "DIR", description = "only processes of the job in this directory (JMSWK_JOB_DIR)")
+  String jobDir;
+
   @Override
   public Integer call() {
     if (!jobId.matches("[0-9A-Za-z._-]{1,64}")) {
       System.err.println("jmswk reap: not a job id: " + jobId);
       return 2;
     }
-    List<Long> ended = JobProcesses.endAll(jobId, 2000);
-    List<Long> left = JobProcesses.find(jobId).stream().map(ProcessHandle::pid).toList();
+    List<Long> ended = JobProcesses.endAll(jobId, jobDir, 2000);
+    List<Long> left = JobProcesses.find(jobId, jobDir).stream().map(ProcessHandle::pid).toList();
     System.out.println("ended " + join(ended));
     System.out.println("left " + join(left));
     return 0;

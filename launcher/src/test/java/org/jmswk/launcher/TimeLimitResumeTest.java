@@ -21,12 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * whose result the first run journalled.
  */
 class TimeLimitResumeTest {
-  private static final int TASKS = 120;
+  private static final int TASKS = 160;
 
   @Test
   void aJobStoppedAtItsLimitEndsResumableAndTheRerunFinishesIt(@TempDir Path root) throws Exception {
-    // 120 tasks of 250 ms on 2 workers: 15 s of work each, more than the first run has between
-    // its start-up and the stop at 24 - 12/2 = 18 s; the rerun has as long for what is left
+    // 160 tasks of 250 ms on 2 workers: 20 s of work, more than the first run has before its stop
+    // at 24 - 12/2 = 18 s even with no start-up at all (144 tasks at most); the rerun has as long
+    // for what is left
     Path script = Files.write(root.resolve("job.sh"), List.of("#!/bin/bash", "#PJM -L \"node=3\"",
         "#PJM -L \"elapse=0:24\"",
         "export JMSWK_WORKER_JVM_OPTS=\"-Djmswk.test.log=$JMSWK_JOB_DIR/executions\"",

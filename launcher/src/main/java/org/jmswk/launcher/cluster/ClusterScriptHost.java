@@ -64,12 +64,12 @@ public final class ClusterScriptHost implements ScriptHost {
   }
 
   @Override
-  public List<String> endLeftovers(String jobId) {
+  public List<String> endLeftovers(String jobId, Path jobDir) {
     return reap(jobId, "ended ");
   }
 
   @Override
-  public List<String> survivors(String jobId) {
+  public List<String> survivors(String jobId, Path jobDir) {
     return reap(jobId, "left ");
   }
 

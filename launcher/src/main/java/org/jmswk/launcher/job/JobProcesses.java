@@ -37,13 +37,21 @@ public final class JobProcesses {
     }
   }
 
+  /** As {@link #find(String, String)}, whatever the job's directory. */
+  public static List<ProcessHandle> find(String jobId) {
+    return find(jobId, null);
+  }
+
   /**
-   * Live processes on this machine whose environment holds {@code JMSWK_JOB_ID=jobId}, in this
-   * process's PID namespace only: root sees the processes of containers in /proc too, and a
+   * Live processes on this machine whose environment holds {@code JMSWK_JOB_ID=jobId} and, when
+   * {@code jobDir} is not null, {@code JMSWK_JOB_DIR=jobDir}: job ids are numbered per jobs
+   * directory, so two users' (or two test runs') job 1 on one machine are told apart by it. In
+   * this process's PID namespace only: root sees the processes of containers in /proc too, and a
    * container cluster's job (whose ids start at 1 as well) is ended inside its containers.
    */
-  public static List<ProcessHandle> find(String jobId) {
+  public static List<ProcessHandle> find(String jobId, String jobDir) {
     byte[] marker = ("JMSWK_JOB_ID=" + jobId).getBytes(StandardCharsets.UTF_8);
+    byte[] dirMarker = jobDir == null ? null : ("JMSWK_JOB_DIR=" + jobDir).getBytes(StandardCharsets.UTF_8);
     long self = ProcessHandle.current().pid();
     Path ownNamespace = pidNamespace(Path.of("/proc/self"));
     List<ProcessHandle> found = new ArrayList<>();
@@ -58,7 +66,7 @@ public final class JobProcesses {
         } catch (IOException | SecurityException e) {
           continue; // gone, or not ours to read
         }
-        if (containsEntry(environ, marker)) ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
+        if (containsEntry(environ, marker) && (dirMarker == null || containsEntry(environ, dirMarker))) ProcessHandle.of(Long.parseLong(name)).ifPresent(found::add);
       }
     } catch (IOException e) {
       return found;
@@ -90,8 +98,8 @@ public final class JobProcesses {
    * Ends every process of the job: SIGTERM, a grace period, then SIGKILL; returns the pids that
    * were still running at the start (empty when the job left nothing behind).
    */
-  public static List<Long> endAll(String jobId, long graceMillis) {
-    List<ProcessHandle> left = find(jobId);
+  public static List<Long> endAll(String jobId, String jobDir, long graceMillis) {
+    List<ProcessHandle> left = find(jobId, jobDir);
     List<Long> pids = left.stream().map(ProcessHandle::pid).toList();
     left.forEach(ProcessHandle::destroy);
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);

@@ -123,7 +123,7 @@ public final class JobRunner {
     BoundedProcess.Result result;
     // If the launcher itself is stopped (Ctrl-C, SIGTERM), the job ends with it: every process
     // carries the job's id, so the job script and all it started are found and ended.
-    Thread endJobOnExit = new Thread(() -> host.endLeftovers(jobId), "jmswk-end-job-" + jobId);
+    Thread endJobOnExit = new Thread(() -> host.endLeftovers(jobId, jobDir), "jmswk-end-job-" + jobId);
     Runtime.getRuntime().addShutdownHook(endJobOnExit);
     var warner = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "jmswk-time-limit-" + jobId);
@@ -144,8 +144,8 @@ public final class JobRunner {
     }
     Runtime.getRuntime().removeShutdownHook(endJobOnExit);
     List<String> down = host.downNodes(launch.nodes());
-    List<String> leftovers = host.endLeftovers(jobId);
-    List<String> survivors = host.survivors(jobId);
+    List<String> leftovers = host.endLeftovers(jobId, jobDir);
+    List<String> survivors = host.survivors(jobId, jobDir);
     Instant end = Instant.now();
 
     String master = launch.nodes().getFirst();

@@ -17,11 +17,14 @@ public interface ScriptHost {
   BoundedProcess.Result run(List<String> command, Map<String, String> env, Path dir, Duration limit,
                             Consumer<String> onLine, Consumer<String> onErrLine) throws IOException;
 
-  /** Ends every process of the job still running on any node; returns what had to be ended. */
-  List<String> endLeftovers(String jobId);
+  /**
+   * Ends every process of the job (its id, and its directory where the host can tell) still
+   * running on any node; returns what had to be ended.
+   */
+  List<String> endLeftovers(String jobId, Path jobDir);
 
   /** Processes of the job still running after {@link #endLeftovers}: should be empty. */
-  List<String> survivors(String jobId);
+  List<String> survivors(String jobId, Path jobDir);
 
   /** Of the job's {@code nodes}, those that are down now. */
   List<String> downNodes(List<String> nodes);
@@ -49,13 +52,13 @@ public interface ScriptHost {
     }
 
     @Override
-    public List<String> endLeftovers(String jobId) {
-      return JobProcesses.endAll(jobId, 2000).stream().map(pid -> "localhost:" + pid).toList();
+    public List<String> endLeftovers(String jobId, Path jobDir) {
+      return JobProcesses.endAll(jobId, jobDir.toString(), 2000).stream().map(pid -> "localhost:" + pid).toList();
     }
 
     @Override
-    public List<String> survivors(String jobId) {
-      return JobProcesses.find(jobId).stream().map(p -> "localhost:" + p.pid()).toList();
+    public List<String> survivors(String jobId, Path jobDir) {
+      return JobProcesses.find(jobId, jobDir.toString()).stream().map(p -> "localhost:" + p.pid()).toList();
     }
 
     @Override

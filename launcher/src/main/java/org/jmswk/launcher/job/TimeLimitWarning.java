@@ -122,7 +122,7 @@ public final class TimeLimitWarning {
     int number = signal.equals("USR2") ? 12 : 10;
     Path bin = jobDir.resolve("bin").toAbsolutePath();
     List<Long> targets = new ArrayList<>();
-    for (ProcessHandle p : JobProcesses.find(jobId)) {
+    for (ProcessHandle p : JobProcesses.find(jobId, jobDir.toString())) {
       String cmdline;
       try {
         cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');

@@ -40,16 +40,16 @@ public final class SlurmScriptHost implements ScriptHost {
   }
 
   @Override
-  public List<String> endLeftovers(String jobId) {
-    List<String> found = new ArrayList<>(LOCAL.endLeftovers(jobId));
-    found.addAll(reapOthers(jobId, "ended "));
+  public List<String> endLeftovers(String jobId, Path jobDir) {
+    List<String> found = new ArrayList<>(LOCAL.endLeftovers(jobId, jobDir));
+    found.addAll(reapOthers(jobId, jobDir, "ended "));
     return found;
   }
 
   @Override
-  public List<String> survivors(String jobId) {
-    List<String> found = new ArrayList<>(LOCAL.survivors(jobId));
-    found.addAll(reapOthers(jobId, "left "));
+  public List<String> survivors(String jobId, Path jobDir) {
+    List<String> found = new ArrayList<>(LOCAL.survivors(jobId, jobDir));
+    found.addAll(reapOthers(jobId, jobDir, "left "));
     return found;
   }
 
@@ -58,8 +58,11 @@ public final class SlurmScriptHost implements ScriptHost {
     return Slurm.downNodes(nodes);
   }
 
-  private List<String> reapOthers(String jobId, String which) {
+  private List<String> reapOthers(String jobId, Path jobDir, String which) {
     if (!jobId.matches("[0-9A-Za-z._-]{1,64}")) throw new IllegalArgumentException("not a job id: " + jobId);
+    // the job's directory narrows the search where it can cross ssh's remote shell as it is
+    List<String> reap = jobDir.toString().matches("[0-9A-Za-z._/+-]{1,4000}")
+        ? List.of("reap", "--job-dir", jobDir.toString(), jobId) : List.of("reap", jobId);
     List<String> live = new ArrayList<>(otherNodes);
     live.removeAll(Slurm.downNodes(otherNodes));
     String jmswk = Installation.home().map(h -> h.resolve("bin").resolve("jmswk").toString()).orElse("jmswk");
@@ -68,9 +71,10 @@ public final class SlurmScriptHost implements ScriptHost {
     for (String node : live) {
       threads.add(Thread.ofVirtual().start(() -> {
         try {
-          // ssh hands its command to the remote shell: only our own path and a checked id in it
-          BoundedProcess.Result r = BoundedProcess.run(List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5",
-              node, jmswk, "reap", jobId), null, null, REAP_WAIT, line -> {});
+          // ssh hands its command to the remote shell: only our own paths and a checked id in it
+          List<String> command = new ArrayList<>(List.of("ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", node, jmswk));
+          command.addAll(reap);
+          BoundedProcess.Result r = BoundedProcess.run(command, null, null, REAP_WAIT, line -> {});
           List<String> pids = new ArrayList<>();
           for (String line : r.lines()) {
             if (!line.startsWith(which)) continue;

@@ -73,20 +73,14 @@ class ControllerCommandTest {
         assertTrue(controller.isAlive() && System.nanoTime() < deadline, "monitoring of both: " + copy(lines) + stderr());
         Thread.sleep(100);
       }
-      // each job publishes its Prometheus endpoint in its directory: scraped, it shows the job's workers
-      List<Long> workers = new ArrayList<>();
-      try (var dirs = Files.list(root.resolve("jobs"))) {
-        for (Path d : dirs.toList()) {
-          Path url = d.resolve("metrics.url");
-          if (!Files.exists(url)) continue;
-          String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create(Files.readString(url).strip())).timeout(java.time.Duration.ofSeconds(10)).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-          workers.add(body.lines().filter(l -> l.startsWith("jmswk_workers{"))
-              .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
-        }
+      // each job publishes its Prometheus endpoint in its directory: scraped, it shows the job's
+      // workers (once they have all connected: a worker may come up after monitoring starts)
+      List<Long> workers = scrapeWorkers(root.resolve("jobs"));
+      while (!workers.equals(List.of(1L, 2L)) && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        workers = scrapeWorkers(root.resolve("jobs"));
       }
-      assertEquals(List.of(1L, 2L), workers.stream().sorted().toList(), "workers per job, scraped");
+      assertEquals(List.of(1L, 2L), workers, "workers per job, scraped");
       typed.write(("0 3\nother 3\n0 6:localhost:1:node2:-1\n7 3\nsweep\n0 {\"id\":\"s1\",\"command\":\"statistics\"}\n")
           .getBytes(StandardCharsets.UTF_8));
       typed.flush();
@@ -176,5 +170,21 @@ class ControllerCommandTest {
           && n.path("command").asText().equals(command)).findFirst().orElseThrow(() -> new AssertionError(
               "no reply to " + command + " from app " + app + ": " + lines));
     }
+  }
+  /** The workers each job's /metrics shows (jmswk_workers summed over its nodes), sorted. */
+  private static List<Long> scrapeWorkers(Path jobs) throws Exception {
+    List<Long> workers = new ArrayList<>();
+    try (var dirs = Files.list(jobs)) {
+      for (Path d : dirs.toList()) {
+        Path url = d.resolve("metrics.url");
+        if (!Files.exists(url)) continue;
+        String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(Files.readString(url).strip())).timeout(java.time.Duration.ofSeconds(10)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        workers.add(body.lines().filter(l -> l.startsWith("jmswk_workers{"))
+            .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+      }
+    }
+    return workers.stream().sorted().toList();
   }
 }
