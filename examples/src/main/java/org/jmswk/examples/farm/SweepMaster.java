@@ -19,7 +19,7 @@ import org.jmswk.mpi.MPI;
  * is its mirror. The master starts MPI_UNIVERSE_SIZE - 1 Java workers (spawned, or in a
  * multi-node job one failure domain each) and submits every point (one future each: the points
  * are long tasks); a worker that dies costs its point one attempt, a replacement is started and
- * the sweep goes on. Inside a job ({@code JMSWK_JOB_DIR} set, as {@code jmswk sub} does) the
+ * the sweep goes on. Inside a job ({@code JMSWK_JOB_DIR} and {@code JMSWK_JOB_ID} set, as {@code jmswk sub} does) the
  * job's journal is attached: a job run again ({@code jmswk sub --rerun ID}) re-delivers the
  * points already done, and the job gets its timeline picture when it ends.
  *
@@ -47,7 +47,8 @@ public final class SweepMaster {
         System.out.println("master: " + e.kind() + " " + who + " " + e.detail());
       }
     };
-    Journal journal = System.getenv("JMSWK_JOB_DIR") != null ? Journal.forJob().alsoTelling(log::event) : null;
+    boolean inJob = System.getenv("JMSWK_JOB_DIR") != null && System.getenv("JMSWK_JOB_ID") != null;
+    Journal journal = inJob ? Journal.forJob().alsoTelling(log::event) : null;
     try (journal; FarmExecutor farm = FarmExecutor.start(ExecutorOptions.of(SweepWorker.class, workers)
         .withListener(journal != null ? journal : log))) {
       self[0] = farm;
