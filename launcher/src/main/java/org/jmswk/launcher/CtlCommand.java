@@ -29,6 +29,7 @@ import picocli.CommandLine.Parameters;
         "  4:on[:MS] / 4:off   monitoring (see watch)    2   load balance now",
         "  8:rank:core[:...]   pin worker RANK to CPU core CORE (workers on the master's host, Linux)",
         "  watch               follow the monitoring stream (one line per interval) until interrupted",
+        "                      or --count; status 1 if the job is silent for 3 intervals + 10 s",
         "",
         "Exit status: 0 done, 1 failed (the reply's reason on stderr), 2 bad command line,",
         "3 busy (another grow or shrink is under way), 4 the job cannot be reached or refused us."})
@@ -117,11 +118,21 @@ public final class CtlCommand implements Callable<Integer> {
     }
   }
 
-  /** The monitoring stream, one line per interval, until --count intervals or the job ends. */
+  /**
+   * The monitoring stream, one line per interval, until --count intervals or the job ends; a job
+   * silent for three intervals and 10 s more (its host gone, cut off) ends the watch with status 1.
+   */
   private int watch(ControlClient client) throws IOException {
     long seen = 0;
+    Duration bound = Duration.ofSeconds(timeoutSeconds);
     while (true) {
-      JsonNode r = client.next(Duration.ZERO);
+      JsonNode r;
+      try {
+        r = client.next(bound);
+      } catch (java.net.SocketTimeoutException silent) {
+        System.err.println("jmswk ctl: no monitoring sample from job " + job + " within " + bound.toSeconds() + " s");
+        return 1;
+      }
       if (r == null) {
         System.err.println("jmswk ctl: job " + job + " ended the monitoring stream (the job ended?)");
         return seen > 0 ? 0 : 1;
@@ -131,6 +142,7 @@ public final class CtlCommand implements Callable<Integer> {
           CtlText.print(r, System.err);
           return 1;
         }
+        bound = Duration.ofMillis(3 * r.path("interval_ms").asLong(1000) + 10_000);
         continue;
       }
       PrintStream out = System.out;

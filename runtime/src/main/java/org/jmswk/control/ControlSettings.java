@@ -1,5 +1,7 @@
 package org.jmswk.control;
 
+import static org.jmswk.executor.ExecutorOptions.number;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -22,17 +24,5 @@ public record ControlSettings(boolean enabled, String bind, int port, Duration g
         Duration.ofSeconds(number(env, "JMSWK_CONTROL_GROW_TIMEOUT_S", 60, 1, 86_400)),
         Duration.ofMillis(number(env, "JMSWK_CONTROL_MONITOR_INTERVAL_MS", 1000, 50, 3_600_000)),
         (int) number(env, "JMSWK_CONTROL_MAX_CLIENTS", 16, 1, 1024));
-  }
-
-  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) return fallback;
-    try {
-      long n = Long.parseLong(v.strip());
-      if (n >= min && n <= max) return n;
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
   }
 }

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A grow starts every new worker at once on the nodes asked for and is done when all of them are
  * connected and in the dispatch rotation (serving tasks); one that cannot finish within its
  * deadline is rolled back (those that came are drained and stopped, the others ended). A shrink
- * drains: the chosen workers get no new task, finish the ones they hold, and are stopped; no task
+ * drains: the chosen workers get no new task, hand back the ones they have not started, finish
+ * the one running, and are stopped; no task
  * is lost or run twice (a worker that dies while draining has its tasks re-queued as any lost
  * worker's). The rules ({@link ResizeRules}) are checked before anything starts.
  */
@@ -64,7 +65,7 @@ final class ElasticPool {
       throw new PoolChangeRefusedException("busy: another reconfiguration is under way (" + pending.get() + ")", true);
     }
     try {
-      if (ex.isShutdown()) throw new PoolChangeRefusedException("the executor is shutting down", false);
+      if (ex.isShutdownRequested()) throw new PoolChangeRefusedException("the executor is shutting down", false);
       rules().check(perNode);
       CompletableFuture<PoolChange> f = perNode.values().iterator().next() > 0 ? grow(perNode, growDeadline) : shrink(perNode);
       return f.whenComplete((c, e) -> pending.set(null));
@@ -156,6 +157,8 @@ final class ElasticPool {
       } else {
         up.cancel(false); // a late connection is refused: it is no longer expected
         ex.starter.retired(id);
+        WorkerLink late = ex.links.get(id); // admitted just before the cancel: drained like the others
+        if (late != null) drains.add(drainOne(late));
       }
     }
     try {
@@ -191,6 +194,7 @@ final class ElasticPool {
       empty = ex.scheduler.drain(l.slot);
     }
     if (empty) l.stop();
+    else l.recall(); // tasks it has not started come back; the one running finishes
     if (!ex.links.containsKey(l.id)) finish(l); // it went while being chosen
     return gone;
   }

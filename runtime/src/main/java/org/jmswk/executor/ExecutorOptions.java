@@ -52,7 +52,11 @@ public record ExecutorOptions(int workers, Class<?> workerMain, String[] workerA
         env.getOrDefault("JMSWK_EXECUTOR_TRANSPORT", "auto").strip(), null);
   }
 
-  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+  /**
+   * Whole-number tunable {@code name} from {@code env}: {@code fallback} when unset; a value out of
+   * {@code min..max} or not a number is an IllegalArgumentException naming the variable.
+   */
+  public static long number(Map<String, String> env, String name, long fallback, long min, long max) {
     String v = env.get(name);
     if (v == null || v.isBlank()) return fallback;
     try {

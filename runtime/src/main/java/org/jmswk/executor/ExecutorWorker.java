@@ -17,6 +17,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.jmswk.agent.AgentSettings;
@@ -257,6 +259,7 @@ public final class ExecutorWorker {
             queue.add(STOP);
             return;
           }
+          case Wire.RECALL -> handBack();
           case Wire.TASKS -> {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
@@ -274,6 +277,26 @@ public final class ExecutorWorker {
     } catch (IOException e) {
       masterLost("its connection to the master ended (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * The master drains this worker: every task it holds but has not started goes back, named in
+   * one RETURNED frame (the one running finishes). Taken off the queue first, so none of them
+   * can start afterwards: each task is either run here or handed back, never both.
+   */
+  private void handBack() throws IOException {
+    List<Work> waiting = new ArrayList<>();
+    queue.drainTo(waiting);
+    boolean stop = waiting.remove(STOP);
+    synchronized (writeLock) {
+      out.writeInt(1 + 4 + 8 * waiting.size());
+      out.writeByte(Wire.RETURNED);
+      out.writeInt(waiting.size());
+      for (Work w : waiting) out.writeLong(w.id);
+      out.flush();
+      lastWritten = System.nanoTime();
+    }
+    if (stop) queue.add(STOP);
   }
 
   private void heartbeat() {

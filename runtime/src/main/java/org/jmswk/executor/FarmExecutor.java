@@ -397,6 +397,15 @@ public final class FarmExecutor implements AutoCloseable {
     public void lost(WorkerLink link, String why, boolean silent) {
       FarmExecutor.this.lost(link, why, silent);
     }
+
+    @Override
+    public void returned(WorkerLink link, long[] ids) {
+      synchronized (scheduler) {
+        scheduler.handBack(link.slot, ids);
+      }
+      elastic.answered(link); // holds nothing any more: stopped
+      pump(); // the handed-back tasks go to the other workers at once
+    }
   };
 
   private static int failures(RuntimeException[] failures) {
@@ -772,10 +781,6 @@ public final class FarmExecutor implements AutoCloseable {
 
   int baseWorkers() {
     return options.workers();
-  }
-
-  boolean isShutdown() {
-    return shutdown;
   }
 
   /** True once {@link #shutdown}, {@link #terminate} or {@link #close} was called: no task is accepted any more. */

@@ -134,10 +134,10 @@ final class Scheduler {
     parked.clear();
   }
 
-  /** The lowest pass of any worker that takes tasks (a draining one takes none: it holds nobody back). */
+  /** The lowest pass of any live worker. */
   private double floor() {
     double min = Double.POSITIVE_INFINITY;
-    for (Slot s : slots) if (!s.draining) min = Math.min(min, s.pass);
+    for (Slot s : slots) if (!s.draining) min = Math.min(min, s.pass); // a draining worker takes no more: never waited for
     return min == Double.POSITIVE_INFINITY ? 0 : min;
   }
 
@@ -322,6 +322,28 @@ final class Scheduler {
    */
   boolean drain(Slot s) {
     s.draining = true;
+    return s.inFlight.isEmpty();
+  }
+
+  /**
+   * Worker {@code s} handed back tasks {@code ids} unstarted: they go back to the queue's front,
+   * uncharged; true when it holds none any more.
+   */
+  boolean handBack(Slot s, long[] ids) {
+    java.util.Set<Long> back = new java.util.HashSet<>();
+    for (long id : ids) back.add(id);
+    List<Task> requeued = new ArrayList<>();
+    for (var it = s.inFlight.iterator(); it.hasNext(); ) {
+      Task t = it.next();
+      if (back.contains(t.id) && t.owner == s) {
+        it.remove();
+        inFlight--;
+        t.owner = null;
+        t.attempts--;
+        requeued.add(t);
+      }
+    }
+    for (int i = requeued.size() - 1; i >= 0; i--) ready.addFirst(requeued.get(i));
     return s.inFlight.isEmpty();
   }
 

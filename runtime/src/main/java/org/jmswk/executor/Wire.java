@@ -15,6 +15,8 @@ import java.io.IOException;
  *             status OK: the output; status ERROR: UTF-8 "class\0message\0trace"
  *   HEARTBEAT both ways, empty   (any frame counts as a sign of life)
  *   STOP      master -> worker, empty: finish and exit
+ *   RECALL    master -> worker, empty: hand back every task not started yet (a shrink drains it)
+ *   RETURNED  worker -> master  int n, n x long id: the tasks it handed back, none of them run
  * </pre>
  *
  * A wire task is one submitted task or a chunk of a {@code map}; a worker runs its elements in
@@ -25,6 +27,8 @@ final class Wire {
   static final byte RESULTS = 3;
   static final byte HEARTBEAT = 4;
   static final byte STOP = 5;
+  static final byte RECALL = 6;
+  static final byte RETURNED = 7;
   static final byte OK = 0;
   static final byte ERROR = 1;
   /** Bytes of framing per wire task and per element, for size bounds. */

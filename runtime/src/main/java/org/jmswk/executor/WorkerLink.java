@@ -34,6 +34,7 @@ final class WorkerLink {
   private final DataOutputStream out;
   private final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
   private static final Object STOP = new Object();
+  private static final Object RECALL = new Object();
   final AtomicBoolean closed = new AtomicBoolean();
   volatile long lastHeard = System.nanoTime();
 
@@ -55,6 +56,9 @@ final class WorkerLink {
     void results(WorkerLink link, Results r);
 
     void lost(WorkerLink link, String why, boolean silent);
+
+    /** The worker handed back these tasks (after a RECALL), none of them run. */
+    void returned(WorkerLink link, long[] ids);
   }
 
   void start(Receiver receiver, long heartbeatMillis, int maxFrame, int maxElement) {
@@ -68,6 +72,11 @@ final class WorkerLink {
 
   void stop() {
     outbox.add(STOP);
+  }
+
+  /** Asks the worker to hand back every task it has not started (a shrink drains it). */
+  void recall() {
+    outbox.add(RECALL);
   }
 
   void close() {
@@ -86,6 +95,14 @@ final class WorkerLink {
         byte type = Wire.readHeader(in, maxFrame, length);
         lastHeard = System.nanoTime();
         if (type == Wire.HEARTBEAT) continue;
+        if (type == Wire.RETURNED) {
+          int n = in.readInt();
+          if (n < 0 || n > Scheduler.MAX_CREDIT * 4) throw new IOException("a frame of " + n + " returned tasks");
+          long[] ids = new long[n];
+          for (int i = 0; i < n; i++) ids[i] = in.readLong();
+          receiver.returned(this, ids);
+          continue;
+        }
         if (type != Wire.RESULTS) throw new IOException("unexpected frame type " + type);
         long decoding = lastHeard; // the frame began to arrive: what follows is reading it
         int n = in.readInt();
@@ -144,9 +161,12 @@ final class WorkerLink {
         outbox.drainTo(drained, 64);
         List<Task> tasks = new ArrayList<>();
         boolean stop = false;
+        boolean recall = false;
         for (Object o : drained) {
           if (o == STOP) {
             stop = true;
+          } else if (o == RECALL) {
+            recall = true;
           } else {
             @SuppressWarnings("unchecked")
             List<Task> batch = (List<Task>) o;
@@ -154,6 +174,7 @@ final class WorkerLink {
           }
         }
         if (!tasks.isEmpty()) writeTasks(tasks);
+        if (recall) Wire.writeEmpty(out, Wire.RECALL);
         if (stop) {
           Wire.writeEmpty(out, Wire.STOP);
           return;

@@ -105,6 +105,39 @@ class ElasticPoolTest {
     return l != null && l.tally.tasksDone > 0;
   }
 
+  /** A drained worker hands back what it has not started: of 8 tasks sent ahead, it runs at most the one running (and one race). */
+  @Test
+  void aShrinkHandsBackTasksNotStarted(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("executions.log");
+    Deliveries deliveries = new Deliveries();
+    LocalNodeStarter starter = starter(log, List.of());
+    try (FarmExecutor e = FarmExecutor.start(ExecutorOptions.external(1).withPrefetch(8).withListener(deliveries), starter)) {
+      assertTrue(e.awaitWorkers(1, DEADLINE));
+      PoolChange grow = e.resize(nodes("node2", 1), DEADLINE).get(90, TimeUnit.SECONDS);
+      int added = grow.workers().getFirst();
+      long pid = e.worker(added).pid();
+      List<CompletableFuture<String>> fs = new ArrayList<>();
+      for (int i = 0; i < 60; i++) fs.add(e.submit("sleep:200:h" + i, Codec.UTF8, Codec.UTF8));
+      while (runsBy(log, pid) < 1) Thread.sleep(5);
+      long before = runsBy(log, pid);
+      PoolChange shrink = e.resize(nodes("node2", -1), DEADLINE).get(90, TimeUnit.SECONDS);
+      assertEquals(List.of(added), shrink.workers());
+      assertTrue(runsBy(log, pid) - before <= 1, "the drained worker ran " + (runsBy(log, pid) - before)
+          + " more tasks after the shrink: it should hand back what it had not started");
+      for (int i = 0; i < 60; i++) assertEquals("H" + i, fs.get(i).get(120, TimeUnit.SECONDS));
+      Map<String, Integer> runs = new HashMap<>();
+      for (String line : Files.readAllLines(log)) runs.merge(line.substring(0, line.indexOf(' ')), 1, Integer::sum);
+      assertEquals(60, runs.size());
+      assertTrue(runs.values().stream().allMatch(c -> c == 1), "handed-back tasks ran once, elsewhere: " + runs);
+      assertTrue(deliveries.seen.values().stream().allMatch(c -> c == 1));
+    }
+  }
+
+  private static long runsBy(Path log, long pid) throws java.io.IOException {
+    if (!Files.exists(log)) return 0;
+    return Files.readAllLines(log).stream().filter(l -> l.endsWith(" " + pid)).count();
+  }
+
   @Test
   void aSecondReconfigurationIsBusyUntilTheFirstIsDone() throws Exception {
     LocalNodeStarter starter = starter(null, List.of());

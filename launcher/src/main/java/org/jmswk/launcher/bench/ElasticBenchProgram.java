@@ -46,8 +46,12 @@ public final class ElasticBenchProgram {
             double before = rate(e, 1000);
             long done0 = e.metrics().total().tasksDone();
             long t0 = System.nanoTime();
-            command(c, "6:localhost:" + k);
+            String failed = grow(c, k);
             double growMs = (System.nanoTime() - t0) / 1e6;
+            if (failed != null) { // rolled back: the pool is as before; reported, not timed
+              System.out.println("GROW-FAILED " + k + " after " + Math.round(growMs) + " ms: " + failed);
+              continue;
+            }
             double during = (e.metrics().total().tasksDone() - done0) / (growMs / 1000);
             t0 = System.nanoTime();
             command(c, "6:localhost:-" + k);
@@ -63,6 +67,17 @@ public final class ElasticBenchProgram {
     MPI.statusIfShutdownStuck(0);
     MPI.finish();
     System.exit(0);
+  }
+
+  /** A grow of K to its final reply: null when done, else the reason it failed (and was rolled back). */
+  private static String grow(ControlClient c, int k) throws Exception {
+    c.send("6:localhost:" + k);
+    while (true) {
+      JsonNode r = c.next(Duration.ofSeconds(180));
+      if (r == null) throw new IllegalStateException("FAIL the control endpoint closed");
+      if (!ControlClient.isFinal(r)) continue;
+      return r.path("state").asText().equals("done") ? null : r.path("reason").asText();
+    }
   }
 
   /** K grows of one worker, each to done (then the K removed again, not timed); returns the grows' time in ms. */
