@@ -536,17 +536,24 @@ public final class FarmExecutor implements AutoCloseable {
       emit("task-retried", link, crashed.id, "attempt " + (crashed.attempts + 1) + " after: " + why);
       progress.retried();
     }
+    boolean replacing = starter != null && !closed;
+    // a replacement is coming: pump() must not start one more for the orphaned tasks
+    if (replacing) wantedStarts.incrementAndGet();
     pump(); // its tasks go to the other workers at once
     maybeTerminated();
-    if (starter != null && !closed) {
+    if (replacing) {
       // the node verdict may probe the node (seconds): off the reader's and the liveness thread's way
       Thread.ofVirtual().name("jmswk-executor-lost-" + link.id).start(() -> {
-        List<String> before = starter.excludedNodes();
-        starter.lost(link.id, link.node, silent);
-        for (String node : starter.excludedNodes()) {
-          if (!before.contains(node)) emit("node-excluded", null, -1, node);
+        try {
+          List<String> before = starter.excludedNodes();
+          starter.lost(link.id, link.node, silent);
+          for (String node : starter.excludedNodes()) {
+            if (!before.contains(node)) emit("node-excluded", null, -1, node);
+          }
+          if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
+        } finally {
+          wantedStarts.decrementAndGet(); // replace() counts its own start
         }
-        if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
       });
     }
   }
