@@ -6,10 +6,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /** {@code jmswk ctl}'s plain text: one line per reply, a small table for statistics, one line per monitoring sample. */
-final class CtlText {
+public final class CtlText {
   private CtlText() {}
 
-  static void print(JsonNode r, PrintStream out) {
+  public static void print(JsonNode r, PrintStream out) {
     String state = r.path("state").asText();
     StringBuilder s = new StringBuilder(r.path("id").asText()).append(' ').append(state);
     if (r.has("reason")) s.append(": ").append(r.path("reason").asText());
@@ -53,7 +53,7 @@ final class CtlText {
   }
 
   /** A monitoring sample as one plain line: time, tasks done, compute s, communication s, I/O s, pool size, queued, failures. */
-  static String monitorLine(JsonNode m) {
+  public static String monitorLine(JsonNode m) {
     JsonNode io = m.path("io_ms");
     return String.format("%s tasks %d comp %.3f comm %.3f io %s size %d queued %d failed %d", m.path("time").asText(),
         m.path("tasks_done").asLong(), m.path("compute_ms").asDouble() / 1000, m.path("communication_ms").asDouble() / 1000,

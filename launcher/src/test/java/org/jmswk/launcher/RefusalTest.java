@@ -88,6 +88,8 @@ class RefusalTest {
     assertOneLineRefusal("aexe", "--vcoord", "(x)", "--", "true");
     assertOneLineRefusal("aexe", "--vcoord", "(1)", "--timeout", "-1", "--", "true");
     assertOneLineRefusal("sub");
+    assertOneLineRefusal("controller", "/no/such/workload.txt");
+    assertOneLineRefusal("controller", "--connect-timeout", "0", "/no/such/workload.txt");
     assertOneLineRefusal("no-such-command");
   }
 }

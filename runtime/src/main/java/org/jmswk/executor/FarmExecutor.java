@@ -187,7 +187,7 @@ public final class FarmExecutor implements AutoCloseable {
     }
     long relearn;
     try {
-      relearn = balanceIntervalMillis(System.getenv());
+      relearn = LoadBalancer.intervalMillis(System.getenv());
       e.balance(LoadBalancer.fromEnv(System.getenv()));
     } catch (IOException | IllegalArgumentException bad) {
       e.close();
@@ -441,17 +441,24 @@ public final class FarmExecutor implements AutoCloseable {
     } else if (crashed != null) {
       emit("task-retried", link, crashed.id, "attempt " + (crashed.attempts + 1) + " after: " + why);
     }
+    boolean replacing = starter != null && !closed;
+    // a replacement is coming: pump() must not start one more for the orphaned tasks
+    if (replacing) wantedStarts.incrementAndGet();
     pump(); // its tasks go to the other workers at once
     maybeTerminated();
-    if (starter != null && !closed) {
+    if (replacing) {
       // the node verdict may probe the node (seconds): off the reader's and the liveness thread's way
       Thread.ofVirtual().name("jmswk-executor-lost-" + link.id).start(() -> {
-        List<String> before = starter.excludedNodes();
-        starter.lost(link.id, link.node, silent);
-        for (String node : starter.excludedNodes()) {
-          if (!before.contains(node)) emit("node-excluded", null, -1, node);
+        try {
+          List<String> before = starter.excludedNodes();
+          starter.lost(link.id, link.node, silent);
+          for (String node : starter.excludedNodes()) {
+            if (!before.contains(node)) emit("node-excluded", null, -1, node);
+          }
+          if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
+        } finally {
+          wantedStarts.decrementAndGet(); // replace() counts its own start
         }
-        if (!closed) replace(); // after the verdict, so the replacement never goes to an excluded node
       });
     }
   }
@@ -677,7 +684,7 @@ public final class FarmExecutor implements AutoCloseable {
   /** The weights tasks are split by now, per node ({@code "*"}: any other node); empty when balancing is off. */
   public Map<String, Double> dispatchWeights() {
     synchronized (scheduler) {
-      return describe(scheduler.weights());
+      return LoadBalancer.describe(scheduler.weights());
     }
   }
 
@@ -685,9 +692,9 @@ public final class FarmExecutor implements AutoCloseable {
     Map<String, Double> now;
     synchronized (scheduler) {
       balancer = b;
-      DispatchWeights w = b.weights(book.snapshot(scheduler.slots(), 0), FarmExecutor::nodeOfSlot);
+      DispatchWeights w = b.weights(book.snapshot(scheduler.slots(), 0), MetricsBook::nodeOf);
       scheduler.weights(w);
-      now = describe(w);
+      now = LoadBalancer.describe(w);
     }
     pump(); // workers that waited for their share may take now
     return now;
@@ -697,31 +704,9 @@ public final class FarmExecutor implements AutoCloseable {
   private void relearn() {
     synchronized (scheduler) {
       if (balancer.mode() != LoadBalancer.Mode.MEASURED) return;
-      scheduler.reweigh(balancer.weights(book.snapshot(scheduler.slots(), 0), FarmExecutor::nodeOfSlot));
+      scheduler.reweigh(balancer.weights(book.snapshot(scheduler.slots(), 0), MetricsBook::nodeOf));
     }
     pump();
-  }
-
-  private static Map<String, Double> describe(DispatchWeights w) {
-    if (w == null) return Map.of();
-    Map<String, Double> m = new LinkedHashMap<>(w.byNode());
-    m.put(ExecutorMetrics.TOTAL, w.fallback());
-    return m;
-  }
-
-  private static String nodeOfSlot(Scheduler.Slot s) {
-    return s.link instanceof WorkerLink l ? MetricsBook.nodeOf(l) : "";
-  }
-
-  static long balanceIntervalMillis(Map<String, String> env) {
-    String v = env.getOrDefault("JMSWK_BALANCE_INTERVAL_MS", "2000").strip();
-    try {
-      long ms = Long.parseLong(v);
-      if (ms >= 10 && ms <= 3_600_000) return ms;
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw new IllegalArgumentException("JMSWK_BALANCE_INTERVAL_MS must be a whole number from 10 to 3600000, not '" + v + "'");
   }
 
   /** The URL of the job's Prometheus endpoint, if this executor opened one (in a job, see {@link #start}). */

@@ -91,4 +91,24 @@ final class LoadBalancer {
     // nodes not measured yet: the mean of those measured (all equal when none is)
     return new DispatchWeights(w, w.isEmpty() ? 1 : sum / w.size(), nodeOf);
   }
+
+  /** The weights per node as the control command 2 replies them ({@code "*"}: any other node); empty when off. */
+  static Map<String, Double> describe(DispatchWeights w) {
+    if (w == null) return Map.of();
+    Map<String, Double> m = new LinkedHashMap<>(w.byNode());
+    m.put(ExecutorMetrics.TOTAL, w.fallback());
+    return m;
+  }
+
+  /** {@code JMSWK_BALANCE_INTERVAL_MS}: how often measured rates are learned again. */
+  static long intervalMillis(Map<String, String> env) {
+    String v = env.getOrDefault("JMSWK_BALANCE_INTERVAL_MS", "2000").strip();
+    try {
+      long ms = Long.parseLong(v);
+      if (ms >= 10 && ms <= 3_600_000) return ms;
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new IllegalArgumentException("JMSWK_BALANCE_INTERVAL_MS must be a whole number from 10 to 3600000, not '" + v + "'");
+  }
 }

@@ -35,7 +35,7 @@ final class MapJob {
 
   /** How many elements the next chunk gets, for {@code workers} workers and at most {@code maxBytes}. */
   int chunkSize(int workers, long maxBytes) {
-    int remaining = inputs.length - next;
+    int remaining = remaining();
     long want = nanosPerElement <= 0 ? FIRST_CHUNK : (long) Math.ceil(TARGET_CHUNK_NANOS / Math.max(1.0, nanosPerElement));
     want = Math.min(want, MAX_CHUNK);
     want = Math.min(want, Math.max(1, (remaining + workers - 1) / Math.max(1, workers)));

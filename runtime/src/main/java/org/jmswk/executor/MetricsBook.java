@@ -66,6 +66,11 @@ final class MetricsBook {
     return l.host.isEmpty() ? "local" : l.host;
   }
 
+  /** The node of the worker {@code s} belongs to, as {@link #nodeOf(WorkerLink)} ("" without one). */
+  static String nodeOf(Scheduler.Slot s) {
+    return s.link instanceof WorkerLink l ? nodeOf(l) : "";
+  }
+
   /** Worker {@code l} is gone ({@code lost}: died or fell silent, not stopped at the end). */
   void retire(WorkerLink l, boolean lost) {
     Sum s = retired.computeIfAbsent(nodeOf(l), k -> new Sum());

@@ -104,7 +104,7 @@ final class WorkerLink {
           continue;
         }
         if (type != Wire.RESULTS) throw new IOException("unexpected frame type " + type);
-        long decoding = System.nanoTime();
+        long decoding = lastHeard; // the frame began to arrive: what follows is reading it
         int n = in.readInt();
         if (n < 0 || n > Scheduler.MAX_BATCH * 4) throw new IOException("a frame of " + n + " results");
         long[] ids = new long[n];

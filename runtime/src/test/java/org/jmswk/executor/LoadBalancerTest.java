@@ -35,6 +35,6 @@ class LoadBalancerTest {
     assertEquals("JMSWK_NODE_FILE names no file: " + dir.resolve("missing"),
         refusal(Map.of("JMSWK_NODE_FILE", dir.resolve("missing").toString())));
     assertEquals("JMSWK_BALANCE_INTERVAL_MS must be a whole number from 10 to 3600000, not '5'",
-        assertThrows(IllegalArgumentException.class, () -> FarmExecutor.balanceIntervalMillis(Map.of("JMSWK_BALANCE_INTERVAL_MS", "5"))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LoadBalancer.intervalMillis(Map.of("JMSWK_BALANCE_INTERVAL_MS", "5"))).getMessage());
   }
 }

@@ -136,16 +136,19 @@ class SchedulerTest {
     return got;
   }
 
-  private static DispatchWeights weights(java.util.Map<String, Double> byNode, java.util.Map<Scheduler.Slot, String> nodes) {
-    return new DispatchWeights(byNode, 1, nodes::get);
+  /** A scheduler (prefetch 2) splitting by weight between worker a (node A) and worker b (node B). */
+  private static Scheduler weighted(Scheduler.Slot a, double wa, Scheduler.Slot b, double wb) {
+    Scheduler s = new Scheduler(3, 2, 1 << 20);
+    java.util.Map<Scheduler.Slot, String> nodes = java.util.Map.of(a, "A", b, "B");
+    s.weights(new DispatchWeights(java.util.Map.of("A", wa, "B", wb), 1, nodes::get));
+    return s;
   }
 
   @Test
   void weightsSplitTheTasksInProportionWhateverTheWorkersSpeed() {
-    Scheduler s = new Scheduler(3, 2, 1 << 20);
     Scheduler.Slot a = new Scheduler.Slot(0);
     Scheduler.Slot b = new Scheduler.Slot(1);
-    s.weights(weights(java.util.Map.of("A", 1.0, "B", 3.0), java.util.Map.of(a, "A", b, "B")));
+    Scheduler s = weighted(a, 1.0, b, 3.0);
     s.add(a);
     s.add(b);
     for (int i = 0; i < 4000; i++) s.enqueue(task(i, 8));
@@ -167,10 +170,9 @@ class SchedulerTest {
 
   @Test
   void aWorkerAheadWaitsAndIsFedWhenTheLaggingOneIsLost() {
-    Scheduler s = new Scheduler(3, 2, 1 << 20);
     Scheduler.Slot a = new Scheduler.Slot(0);
     Scheduler.Slot b = new Scheduler.Slot(1);
-    s.weights(weights(java.util.Map.of("A", 1.0, "B", 1.0), java.util.Map.of(a, "A", b, "B")));
+    Scheduler s = weighted(a, 1.0, b, 1.0);
     s.add(a);
     s.add(b);
     for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
@@ -188,17 +190,39 @@ class SchedulerTest {
   }
 
   @Test
-  void aWorkerThatJoinsStartsLevelAndLevellingStartsAFreshSplit() {
-    Scheduler s = new Scheduler(3, 2, 1 << 20);
+  void aDrainingWorkerHoldsNobodyBack() {
     Scheduler.Slot a = new Scheduler.Slot(0);
     Scheduler.Slot b = new Scheduler.Slot(1);
-    s.weights(weights(java.util.Map.of("A", 1.0, "B", 1.0), java.util.Map.of(a, "A", b, "B")));
+    Scheduler s = weighted(a, 1.0, b, 1.0);
     s.add(a);
-    for (int i = 0; i < 1000; i++) s.enqueue(task(i, 8));
+    s.add(b);
+    for (int i = 0; i < 100; i++) s.enqueue(task(i, 8));
+    s.dispatch();
+    s.drain(b); // a shrink: B keeps its tasks, takes no new one
+    for (int round = 0; round < 5; round++) {
+      for (Task t : List.copyOf(a.inFlight)) s.answered(a, t.id, 1_000);
+      assertEquals(2, s.dispatch().stream().mapToInt(x -> x.tasks().size()).sum(), "A goes on alone, round " + round);
+    }
+  }
+
+  @Test
+  void aWorkerThatJoinsStartsLevelAndLevellingStartsAFreshSplit() {
+    Scheduler.Slot a = new Scheduler.Slot(0);
+    Scheduler.Slot b = new Scheduler.Slot(1);
+    Scheduler s = weighted(a, 1.0, b, 1.0);
+    s.add(a);
+    for (int i = 0; i < 5000; i++) s.enqueue(task(i, 8));
     runEqualWorkers(s, List.of(a), 200);
     s.add(b);
     assertEquals(a.pass, b.pass, 1e-9, "B starts where A is, not at 0 (it would take everything)");
     long[] got = runEqualWorkers(s, List.of(a, b), 200);
     assertEquals(1.0, got[1] / (double) got[0], 0.1);
+    b.pass += 10; // as if B had run far ahead: A alone may take
+    for (Task t : List.copyOf(b.inFlight)) s.answered(b, t.id, 1_000);
+    s.dispatch();
+    assertTrue(b.parked, "B waits for A");
+    s.level();
+    assertEquals(a.pass, b.pass, 1e-9);
+    assertTrue(!b.parked && !s.dispatch().isEmpty(), "after levelling B takes again");
   }
 }

@@ -36,15 +36,17 @@ final class AppJob {
   private final Process process;
   private final PrintStream out;
   private final PrintStream log;
+  private final boolean lines;
   private final CompletableFuture<Path> jobDir = new CompletableFuture<>();
   private volatile ControlClient client;
   private final Object sending = new Object();
 
-  private AppJob(Workload.App app, Process process, PrintStream out, PrintStream log) {
+  private AppJob(Workload.App app, Process process, PrintStream out, PrintStream log, boolean lines) {
     this.app = app;
     this.process = process;
     this.out = out;
     this.log = log;
+    this.lines = lines;
   }
 
   /**
@@ -52,7 +54,7 @@ final class AppJob {
    * application's id, name and placement ({@code JMSWK_APP_ID}, {@code JMSWK_APP_NAME},
    * {@code JMSWK_APP_NODES} as in the workload file, {@code JMSWK_APP_WORKERS} their sum).
    */
-  static AppJob start(Workload.App app, Path script, PrintStream out, PrintStream log) throws IOException {
+  static AppJob start(Workload.App app, Path script, PrintStream out, PrintStream log, boolean lines) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Installation.java(), "--enable-native-access=ALL-UNNAMED"));
     Installation.home().ifPresent(h -> cmd.add("-Djmswk.home=" + h));
     cmd.addAll(List.of("-cp", Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path")),
@@ -63,7 +65,7 @@ final class AppJob {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectErrorStream(true);
     pb.environment().put("JMSWK_JOBS_DIR", JobRunner.jobsRoot().toAbsolutePath().toString());
-    AppJob job = new AppJob(app, pb.start(), out, log);
+    AppJob job = new AppJob(app, pb.start(), out, log, lines);
     Thread.ofPlatform().daemon().name("jmswk-controller-output-" + app.id()).start(job::readOutput);
     return job;
   }
@@ -137,13 +139,25 @@ final class AppJob {
       while (true) {
         JsonNode r = client.next(Duration.ZERO);
         if (r == null) break;
-        out.println(labelled(r));
+        if (lines) printLines(r);
+        else out.println(labelled(r));
         out.flush();
       }
     } catch (IOException e) {
       // the job ended: its end is reported from the launcher's output
     }
     client = null;
+  }
+
+  /** As {@code jmswk ctl} prints them (a sample on one line), each line after the application's id and name. */
+  private void printLines(JsonNode r) {
+    if (r.path("type").asText().equals("monitor")) {
+      out.println(who() + " " + org.jmswk.launcher.CtlText.monitorLine(r));
+      return;
+    }
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    org.jmswk.launcher.CtlText.print(r, new PrintStream(text, true, StandardCharsets.UTF_8));
+    text.toString(StandardCharsets.UTF_8).lines().forEach(l -> out.println(who() + " " + l));
   }
 
   /** The line with the application's id and name first. */

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
         "",
         "Once a job publishes its control endpoint the controller connects (proving the job's secret)",
         "and turns monitoring on. Standard output: one JSON line per monitoring sample and per reply,",
-        "with \"app\" and \"app_name\" first. Standard error: each job's start and end.",
+        "with \"app\" and \"app_name\" first (--format line: plain lines). Standard error: each job's start and end.",
         "",
         "Type commands on standard input as  APP COMMAND  (APP: the number or the name), e.g.",
         "  0 6:localhost:2      grow application 0 by 2 workers on localhost",
@@ -48,6 +48,11 @@ public final class ControllerCommand implements Callable<Integer> {
   @Option(names = "--interval", paramLabel = "MS", description = "Monitoring interval (default: the jobs', 1000 ms).")
   Long intervalMs;
 
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json", description = {"json (default): one JSON",
+      "line per sample and reply; line: as jmswk ctl prints them (a sample: time, tasks done, compute s,",
+      "communication s, I/O s, pool size, queued, failures), each after \"[APP NAME]\"."})
+  String format;
+
   @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "120",
       description = "How long a job may take to open its control endpoint (default: ${DEFAULT-VALUE}).")
   long connectTimeoutSeconds;
@@ -56,6 +61,7 @@ public final class ControllerCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     if (connectTimeoutSeconds < 1) throw new IllegalArgumentException("--connect-timeout must be at least 1 s, not " + connectTimeoutSeconds);
     if (intervalMs != null && intervalMs < 1) throw new IllegalArgumentException("--interval must be at least 1 ms, not " + intervalMs);
+    if (!format.equals("json") && !format.equals("line")) throw new IllegalArgumentException("--format is json or line, not '" + format + "'");
     if (!Files.isRegularFile(workload)) throw new IllegalArgumentException("no workload file " + workload);
     List<Workload.App> apps = Workload.read(workload);
     Path dir = scripts != null ? scripts : workload.toAbsolutePath().getParent();
@@ -66,7 +72,7 @@ public final class ControllerCommand implements Callable<Integer> {
     PrintStream log = System.err;
     List<AppJob> jobs = new ArrayList<>();
     try {
-      for (int i = 0; i < apps.size(); i++) jobs.add(AppJob.start(apps.get(i), scriptOf.get(i), out, log));
+      for (int i = 0; i < apps.size(); i++) jobs.add(AppJob.start(apps.get(i), scriptOf.get(i), out, log, format.equals("line")));
       for (AppJob j : jobs) {
         Thread.ofVirtual().name("jmswk-controller-connect-" + j.app.id())
             .start(() -> j.connect(Duration.ofSeconds(connectTimeoutSeconds), intervalMs));

@@ -46,6 +46,11 @@ class ControllerCommandTest {
         "controller", "--interval", "200", workload.toString()));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(root.resolve("stderr.txt").toFile());
     pb.environment().put("JMSWK_JOBS_DIR", root.resolve("jobs").toString());
+    // job ids follow the highest in the jobs directory; a job's processes are found by
+    // JMSWK_JOB_ID alone, so ids 1 and 2 of other tests' jobs running at the same time on this
+    // machine could end ours: start from a random id instead
+    Files.createDirectories(root.resolve("jobs").resolve(Integer.toString(
+        100_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(900_000_000))));
     Process controller = pb.start();
     List<JsonNode> lines = new ArrayList<>();
     Thread reader = Thread.ofPlatform().start(() -> {
@@ -68,6 +73,20 @@ class ControllerCommandTest {
         assertTrue(controller.isAlive() && System.nanoTime() < deadline, "monitoring of both: " + copy(lines) + stderr());
         Thread.sleep(100);
       }
+      // each job publishes its Prometheus endpoint in its directory: scraped, it shows the job's workers
+      List<Long> workers = new ArrayList<>();
+      try (var dirs = Files.list(root.resolve("jobs"))) {
+        for (Path d : dirs.toList()) {
+          Path url = d.resolve("metrics.url");
+          if (!Files.exists(url)) continue;
+          String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(Files.readString(url).strip())).timeout(java.time.Duration.ofSeconds(10)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+          workers.add(body.lines().filter(l -> l.startsWith("jmswk_workers{"))
+              .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum());
+        }
+      }
+      assertEquals(List.of(1L, 2L), workers.stream().sorted().toList(), "workers per job, scraped");
       typed.write(("0 3\nother 3\n0 6:localhost:1:node2:-1\n7 3\nsweep\n0 {\"id\":\"s1\",\"command\":\"statistics\"}\n")
           .getBytes(StandardCharsets.UTF_8));
       typed.flush();
@@ -119,6 +138,9 @@ class ControllerCommandTest {
     assertTrue(r.output().contains("jmswk controller: " + workload + ":3: no job script for application 'missing' (looked for "
         + root.resolve("missing.sh") + " and " + root.resolve("missing") + ")"), r.output());
     assertTrue(!Files.exists(root.resolve("jobs")) || Files.list(root.resolve("jobs")).findAny().isEmpty(), "no job started");
+    Captured.Run format = Captured.run("controller", "--format", "xml", workload.toString());
+    assertEquals(2, format.exitCode(), format.output());
+    assertTrue(format.output().contains("jmswk controller: --format is json or line, not 'xml'"), format.output());
     Captured.Run bad = Captured.run("controller", Files.write(root.resolve("bad.txt"), List.of("sweep:localhost")).toString());
     assertEquals(2, bad.exitCode(), bad.output());
     assertTrue(bad.output().contains("bad.txt:1: expected name:node:nprocs[:node:nprocs...], got 'sweep:localhost'"), bad.output());
