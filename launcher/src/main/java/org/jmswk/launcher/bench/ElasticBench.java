@@ -66,13 +66,20 @@ public final class ElasticBench implements Callable<Integer> {
       Files.deleteIfExists(jobDir);
     }
     Map<Integer, List<double[]>> rows = new LinkedHashMap<>();
+    // found anywhere in a line: a worker's stderr may share the line (mpirun merges the streams)
+    java.util.regex.Pattern round = java.util.regex.Pattern.compile("ROUND (\\d+)((?: [-\\d.]+){5})");
     for (String l : lines) {
-      if (l.startsWith("GROW-FAILED")) System.out.println(l);
-      String[] f = l.split(" ");
-      if (f.length != 7 || !f[0].equals("ROUND")) continue;
+      if (l.contains("GROW-FAILED")) System.out.println(l.substring(l.indexOf("GROW-FAILED")));
+      java.util.regex.Matcher m = round.matcher(l);
+      if (!m.find()) continue;
+      String[] f = m.group(2).strip().split(" ");
       double[] v = new double[5];
-      for (int i = 0; i < 5; i++) v[i] = Double.parseDouble(f[2 + i]);
-      rows.computeIfAbsent(Integer.parseInt(f[1]), k -> new ArrayList<>()).add(v);
+      for (int i = 0; i < 5; i++) v[i] = Double.parseDouble(f[i]);
+      rows.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new ArrayList<>()).add(v);
+    }
+    if (rows.isEmpty()) {
+      System.err.println("bench elastic: no round finished; the run's output:\n" + String.join("\n", lines));
+      return 1;
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     System.out.printf("%8s %12s %14s %10s %12s %10s %14s%n", "workers", "grow ms", "one by one ms", "ratio",

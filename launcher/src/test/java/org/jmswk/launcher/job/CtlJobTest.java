@@ -46,6 +46,9 @@ class CtlJobTest {
           "mpiexec -n 1 \"$JMSWK_JAVA\" --enable-native-access=ALL-UNNAMED -cp \"$JMSWK_CLASSPATH\" "
               + "org.jmswk.examples.farm.SweepMaster \"$@\""));
       JobSpec spec = JobScriptParser.parse(script.toString(), Files.readAllLines(script), true, List.of());
+      // Job processes are found machine-wide by JMSWK_JOB_ID: a job id no other test's job on this
+      // machine is likely to have (they start at 1), so that their end-of-job cleanup spares ours
+      Files.createDirectories(root.resolve("jobs").resolve(Integer.toString(100_000 + new java.util.Random().nextInt(800_000))));
       Path dir = JobRunner.newJobDir();
       String id = dir.getFileName().toString();
       List<String> lines = new ArrayList<>();
