@@ -417,8 +417,9 @@ HIDDEN_FN void mswk_domain_stop(void) {
   pthread_mutex_unlock(&kids_mu);
 }
 
-/* ---- interposed MPI calls: domain_* here, exported as MPI_* at the end; the Java binding's
- * shim (jmswk_shim.c) calls domain_* directly, whatever order the dynamic linker binds in --------------------------------------------------------- */
+/* ---- interposed MPI calls ---------------------------------------------------------------
+ * domain_* here, exported as MPI_* at the end; the Java binding's shim (jmswk_shim.c) calls
+ * domain_* directly, whatever order the dynamic linker binds MPI_* in. */
 /* An error of a spawn that never entered Open MPI goes to comm's error handler, as MPI's would. */
 static int spawn_error(MPI_Comm comm, int rc) {
   if (rc != MPI_SUCCESS && domain_mode()) PMPI_Comm_call_errhandler(comm, rc);
