@@ -20,6 +20,8 @@ public final class SlurmConfig {
   public static final String PARTITION = "batch";
   /** Seconds of silence after which slurmctld marks a node DOWN (Slurm's default is 300). */
   static final int SLURMD_TIMEOUT_S = 10;
+  /** Step credential lifetime; also what a requeued job waits before it starts again (+1 s). */
+  static final int CRED_EXPIRE_S = 20;
   /** Size of the munge key (munge's own mungekey writes 1024 bytes). */
   static final int MUNGE_KEY_BYTES = 1024;
 
@@ -47,6 +49,8 @@ public final class SlurmConfig {
         SlurmUser=root
         SlurmdUser=root
         AuthType=auth/munge
+        # a requeued job waits cred_expire + 1 s before it may start again (default 120)
+        AuthInfo=cred_expire=%d
         # containers: no cgroups of their own, so processes are tracked by parent pid
         ProctrackType=proctrack/linuxproc
         TaskPlugin=task/none
@@ -70,7 +74,7 @@ public final class SlurmConfig {
         SlurmdParameters=config_overrides
         MpiDefault=none
         %sPartitionName=%s Nodes=%s Default=YES MaxTime=INFINITE State=UP
-        """.formatted(CLUSTER_NAME, head, SLURMD_TIMEOUT_S, nodeLines, PARTITION, nodeList);
+        """.formatted(CLUSTER_NAME, head, CRED_EXPIRE_S, SLURMD_TIMEOUT_S, nodeLines, PARTITION, nodeList);
   }
 
   /**

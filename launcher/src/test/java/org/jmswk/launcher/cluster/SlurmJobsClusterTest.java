@@ -37,8 +37,11 @@ class SlurmJobsClusterTest {
   private static Cluster cluster;
 
   @BeforeAll
-  static void start() {
+  static void start() throws IOException {
     ClusterTestSupport.requireEngine();
+    // Job ids unlike those of other jmswk jobs on this machine: a job's end-of-job cleanup ends
+    // every process on the machine (containers included) whose JMSWK_JOB_ID is its id
+    Files.createDirectory(jobs.resolve(Integer.toString(100_000 + new java.util.Random().nextInt(800_000))));
     cluster = Cluster.start(ClusterSpec.defaults().withNodes(5).withSlurm(true).withShared(jobs), System.out);
   }
 
@@ -240,7 +243,7 @@ class SlurmJobsClusterTest {
     assertTrue(batch.matches("node\\d"), "batch host " + batch);
     cluster.killNode(batch);
     // the requeued run moves the first run's output aside when it starts
-    awaitIn(s.dir().resolve("output.run-1.txt"), Pattern.compile("master"), Duration.ofMinutes(3));
+    awaitIn(s.dir().resolve("output.run-1.txt"), Pattern.compile("master"), Duration.ofMinutes(4));
     Thread.sleep(2000); // workers of the first run on surviving nodes: their lines (if any) are in by now
     List<String> firstRun = read(log).lines().toList();
     List<String> runs = awaitEnd(s.slurmId(), Duration.ofMinutes(4));
