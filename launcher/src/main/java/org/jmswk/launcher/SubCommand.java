@@ -180,6 +180,10 @@ public final class SubCommand implements Callable<Integer> {
       return 2;
     }
     if (rerunDir != null) scheduler = "local"; // a recorded submission never carries --scheduler
+    if (!scheduler.equals("slurm") && (requeue != null || waitForSlurm)) {
+      System.err.println("jmswk sub: --requeue, --no-requeue and --wait go with --scheduler slurm");
+      return 2;
+    }
     if (scheduler.equals("slurm") && cluster != null) {
       System.err.println("jmswk sub: --scheduler slurm submits to the Slurm of this host; not with --cluster"
           + " (on a container cluster: jmswk cluster up --slurm, then jmswk cluster exec -- jmswk sub --scheduler slurm ...)");
