@@ -192,6 +192,10 @@ public final class FarmExecutor implements AutoCloseable {
     } catch (IOException | IllegalArgumentException bad) {
       e.close();
       throw new IllegalStateException("cannot open the job's metrics endpoint: " + bad.getMessage(), bad);
+    } catch (LinkageError missing) {
+      // a runtime made with jlink without jdk.httpserver: the work matters more than its scrape
+      System.err.println("jmswk: the job's /metrics endpoint is off: this Java runtime lacks "
+          + missing.getMessage() + " (module jdk.httpserver)");
     }
     long relearn;
     try {
