@@ -50,7 +50,12 @@ final class NodeLossBench {
         int seen = job.lines.size();
         long faultAt = job.fault(kind, node);
         Optional<Long> lostAt = job.awaitLost(node, seen);
-        if (kind.equals("node-cut")) job.cluster.restoreNetwork(node);
+        // the master probes a silent node before it excludes it: the network comes back only
+        // once it has judged, else a probe after the restore would (rightly) keep the node
+        if (kind.equals("node-cut")) {
+          job.awaitExcluded(node, seen);
+          job.cluster.restoreNetwork(node);
+        }
         if (lostAt.isEmpty()) throw new IllegalStateException(kind + " on " + node + ": no worker-lost within " + DETECT_BOUND + "\n" + job.output());
         outcomes.add(new Outcome(kind, (lostAt.get() - faultAt) / 1000.0, true, node));
         job.awaitWorkers(WORKER_NODES); // the replacement is up before the next fault
@@ -203,6 +208,18 @@ final class NodeLossBench {
         Thread.sleep(50);
       }
       return Optional.empty();
+    }
+
+    /** Waits (bounded by the detection bound) for the master to exclude {@code node} after line {@code from}. */
+    void awaitExcluded(String node, int from) throws InterruptedException {
+      long deadline = System.nanoTime() + DETECT_BOUND.toNanos();
+      while (process.isAlive() && System.nanoTime() < deadline) {
+        for (Line l : lines.subList(from, lines.size())) {
+          String[] w = l.line().split(" ");
+          if (w.length == 5 && w[0].equals("EVENT") && w[1].equals("node-excluded") && w[3].equals(node)) return;
+        }
+        Thread.sleep(50);
+      }
     }
 
     /** True once a worker started after line {@code from}, within 30 s (a JVM starts in a few). */
