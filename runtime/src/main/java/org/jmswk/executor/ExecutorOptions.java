@@ -98,6 +98,11 @@ public record ExecutorOptions(int workers, Class<?> workerMain, String[] workerA
         bound, startTimeout, transport, listener);
   }
 
+  public ExecutorOptions withStartTimeout(Duration bound) {
+    return new ExecutorOptions(workers, workerMain, workerArgs, spawnInfo, retries, prefetch, batchBytes, maxTaskBytes,
+        liveness, bound, transport, listener);
+  }
+
   public ExecutorOptions withTransport(String t) {
     return new ExecutorOptions(workers, workerMain, workerArgs, spawnInfo, retries, prefetch, batchBytes, maxTaskBytes,
         liveness, startTimeout, t, listener);

@@ -91,6 +91,10 @@ public final class FarmExecutor implements AutoCloseable {
   private final ScheduledExecutorService monitor;
   final AtomicInteger nextWorker = new AtomicInteger();
   private final AtomicInteger wantedStarts = new AtomicInteger();
+  /** When the start in progress began (System.nanoTime), 0 when none is: Open MPI 4.1's MPI_Comm_spawn can hang. */
+  private volatile long startBegan;
+  /** A start has not returned within its bound: nothing waits for it any more (see checkStartHung). */
+  private volatile boolean startHung;
   private long nextTaskId;
   /** Elements submitted (recalled ones included) and ended with a result (or the handler's failure), for the time-limit record. */
   private final java.util.concurrent.atomic.AtomicLong submittedElements = new java.util.concurrent.atomic.AtomicLong();
@@ -210,6 +214,7 @@ public final class FarmExecutor implements AutoCloseable {
     if (e.unix != null) e.acceptOn(e.unix);
     long hb = e.settings.heartbeat().toMillis();
     e.monitor.scheduleAtFixedRate(e::checkLiveness, hb, hb, TimeUnit.MILLISECONDS);
+    e.monitor.scheduleAtFixedRate(e::checkStartHung, 1, 1, TimeUnit.SECONDS);
     e.watchTimeLimit();
     e.progress.startPublishing(() -> e.publishProgress(false));
     if (e.starter != null) {
@@ -609,25 +614,49 @@ public final class FarmExecutor implements AutoCloseable {
       try {
         if (closed) return;
         if (startOne() || startOne()) return;
-        if (links.isEmpty() && starting.isEmpty()) {
-          List<Task> waiting;
-          synchronized (scheduler) {
-            waiting = scheduler.drainWaiting();
-            book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
-          }
-          TaskLostException e = new TaskLostException("no worker could be started");
-          for (Task t : waiting) {
-            emit("task-failed", null, t.id, e.getMessage());
-            t.failAll(e);
-            progress.failed(t.size());
-          }
-          maybeTerminated();
-        }
+        if (links.isEmpty() && starting.isEmpty()) failWaiting("no worker could be started");
       } finally {
         wantedStarts.decrementAndGet();
       }
     });
   }
+
+  /** Every task still waiting fails with a {@link TaskLostException} giving {@code why}. */
+  private void failWaiting(String why) {
+    List<Task> waiting;
+    synchronized (scheduler) {
+      waiting = scheduler.drainWaiting();
+      book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
+    }
+    TaskLostException e = new TaskLostException(why);
+    for (Task t : waiting) {
+      emit("task-failed", null, t.id, why);
+      t.failAll(e);
+      progress.failed(t.size());
+    }
+    maybeTerminated();
+  }
+
+  /**
+   * On the monitor, each second: a start (an MPI_Comm_spawn: Open MPI 4.1's can hang, open-mpi/ompi#9713)
+   * that has not returned within the start bound plus {@link #HUNG_START_GRACE} is given up: with no
+   * worker left, the tasks waiting (and any submitted later) fail instead of waiting for it forever,
+   * and {@link #close} does not wait for it. Workers already connected go on serving.
+   */
+  private void checkStartHung() {
+    long began = startBegan;
+    if (began == 0 || closed) return;
+    if (!startHung && System.nanoTime() - began > options.startTimeout().plus(HUNG_START_GRACE).toNanos()) {
+      startHung = true;
+      String why = "a worker start has not returned within " + options.startTimeout().plus(HUNG_START_GRACE).toSeconds()
+          + " s (JMSWK_WORKER_START_TIMEOUT_S + " + HUNG_START_GRACE.toSeconds() + " s); no further worker can be started";
+      listener.event(new ExecutorEvent("worker-start-hung", -1, "", "", -1, why, System.currentTimeMillis()));
+      System.err.println("jmswk executor: " + why);
+    }
+    if (startHung && links.isEmpty() && !idle()) failWaiting("no worker could be started: the last start hung");
+  }
+
+  private static final Duration HUNG_START_GRACE = Duration.ofSeconds(10);
 
   /** On the start thread: starts one worker and waits (bounded) for it to connect. */
   private boolean startOne() {
@@ -638,7 +667,13 @@ public final class FarmExecutor implements AutoCloseable {
     try {
       Map<String, String> props = workerProperties(id);
       if (starter.startsMpiProcesses()) props.put(MPI_WORKER, "true");
-      node = starter.start(id, props);
+      startBegan = System.nanoTime();
+      try {
+        node = starter.start(id, props);
+      } finally {
+        startBegan = 0;
+        startHung = false;
+      }
       WorkerLink link = null;
       long deadline = System.nanoTime() + options.startTimeout().toNanos();
       while (link == null) {
@@ -1035,6 +1070,7 @@ public final class FarmExecutor implements AutoCloseable {
     try {
       while (!awaitTermination(Duration.ofSeconds(1))) {
         if (links.isEmpty() && wantedStarts.get() == 0 && starter == null) break; // nobody will come
+        if (links.isEmpty() && startHung) break; // nobody can come
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -1069,7 +1105,9 @@ public final class FarmExecutor implements AutoCloseable {
     // would keep the job alive); queued starts see the executor closed and do nothing.
     startThread.shutdown();
     try {
-      if (!startThread.awaitTermination(options.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
+      if (startHung) {
+        System.err.println("jmswk executor: closing with a worker start that never returned (see above)");
+      } else if (!startThread.awaitTermination(options.startTimeout().toSeconds() + 10, TimeUnit.SECONDS)) {
         System.err.println("jmswk executor: a worker start is still in progress at close");
       }
     } catch (InterruptedException e) {

@@ -34,6 +34,13 @@ public final class LocalNodeStarter implements WorkerStarter {
     this.silentNodes = silentNodes;
   }
 
+  /** Launch number {@code n} (1-based) and every later one never returns, as Open MPI 4.1's MPI_Comm_spawn sometimes does. */
+  public void hangFromLaunch(int n) {
+    hangFrom = n;
+  }
+
+  private volatile int hangFrom = Integer.MAX_VALUE;
+
   public void exclude(String node) {
     excluded.add(node);
   }
@@ -43,7 +50,7 @@ public final class LocalNodeStarter implements WorkerStarter {
   }
 
   @Override
-  public synchronized String start(int id, Map<String, String> properties) throws IOException {
+  public synchronized String start(int id, Map<String, String> properties) throws IOException, InterruptedException {
     String node = null;
     for (var e : slots.entrySet()) {
       long used = nodeOf.values().stream().filter(e.getKey()::equals).count();
@@ -53,6 +60,9 @@ public final class LocalNodeStarter implements WorkerStarter {
       }
     }
     if (node == null) throw new IllegalStateException("no free slot");
+    if (launches.get() + 1 >= hangFrom) {
+      while (true) Thread.sleep(1000); // interrupted only by the JVM's end
+    }
     launch(id, properties, node);
     return node;
   }
