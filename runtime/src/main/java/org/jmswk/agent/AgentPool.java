@@ -132,6 +132,8 @@ public final class AgentPool implements AutoCloseable {
     final WorkerSpec spec;
     final CompletableFuture<WorkerResult> future = new CompletableFuture<>();
     final int maxAttempts;
+    /** The node it must run on, or null for any. */
+    final String node;
     final List<String> history = new ArrayList<>();
     int attempts;
     AgentState agent;
@@ -142,10 +144,15 @@ public final class AgentPool implements AutoCloseable {
     ScheduledFuture<?> queueTimer;
     ScheduledFuture<?> runTimer;
 
-    Task(String id, WorkerSpec spec, int maxAttempts) {
+    Task(String id, WorkerSpec spec, int maxAttempts, String node) {
       this.id = id;
       this.spec = spec;
       this.maxAttempts = maxAttempts;
+      this.node = node;
+    }
+
+    boolean mayRunOn(AgentState a) {
+      return node == null || node.equals(a.info.node());
     }
   }
 
@@ -205,6 +212,17 @@ public final class AgentPool implements AutoCloseable {
     }
   }
 
+  /** The nodes of the agents alive now, each with the tasks its agents may run at once, in the order they joined. */
+  public Map<String, Integer> nodeSlots() {
+    synchronized (lock) {
+      Map<String, Integer> slots = new LinkedHashMap<>();
+      for (AgentState a : agents.values()) {
+        if (a.alive && !failedNodes.contains(a.info.node())) slots.merge(a.info.node(), options.maxTasksPerAgent(), Integer::sum);
+      }
+      return slots;
+    }
+  }
+
   /** Nodes whose agent was lost in this pool's lifetime (never used again). */
   public Set<String> failedNodes() {
     synchronized (lock) {
@@ -227,8 +245,16 @@ public final class AgentPool implements AutoCloseable {
 
   /** Queues a task; the future always ends with its result (cancel it to kill the worker). */
   public CompletableFuture<WorkerResult> launch(WorkerSpec spec) {
+    return launchOn(null, spec);
+  }
+
+  /**
+   * As {@link #launch}, on an agent of {@code node} only (null: any node). The task waits in the
+   * queue (bounded by the queue timeout) while that node's agents are full or absent.
+   */
+  public CompletableFuture<WorkerResult> launchOn(String node, WorkerSpec spec) {
     Task task = new Task("t" + nextTask.getAndIncrement(), spec,
-        spec.maxAttempts() > 0 ? spec.maxAttempts() : options.maxAttempts());
+        spec.maxAttempts() > 0 ? spec.maxAttempts() : options.maxAttempts(), node);
     task.future.whenComplete((r, e) -> {
       if (e instanceof CancellationException) cancelled(task);
     });
@@ -459,11 +485,17 @@ public final class AgentPool implements AutoCloseable {
   private void dispatch() {
     List<Map.Entry<AgentState, Task>> sends = new ArrayList<>();
     synchronized (lock) {
-      while (!queue.isEmpty() && !closing) {
-        AgentState best = agents.values().stream().filter(a -> a.alive && a.running.size() < options.maxTasksPerAgent())
+      // in queue order; a task bound to a node whose agents are full waits without holding up the others
+      for (var it = queue.iterator(); it.hasNext() && !closing; ) {
+        Task t = it.next();
+        AgentState best = agents.values().stream()
+            .filter(a -> a.alive && a.running.size() < options.maxTasksPerAgent() && t.mayRunOn(a))
             .min(Comparator.comparingInt(a -> a.running.size())).orElse(null);
-        if (best == null) break;
-        Task t = queue.pollFirst();
+        if (best == null) {
+          if (t.node == null) break; // every agent is full
+          continue;
+        }
+        it.remove();
         if (t.queueTimer != null) t.queueTimer.cancel(false);
         t.agent = best;
         t.attempts++;

@@ -20,7 +20,7 @@ public record ResizeRules(Map<String, Integer> slots, Map<String, Integer> worke
   public void check(Map<String, Integer> perNode) {
     if (perNode.isEmpty()) throw refuse("nothing to change");
     if (slots.isEmpty()) {
-      throw refuse("this executor's workers are not placed by node (started by agents or by hand): it cannot grow or shrink by node");
+      throw refuse("this executor's workers are not placed by node (started by hand, or no agent has joined yet): it cannot grow or shrink by node");
     }
     boolean grow = perNode.values().iterator().next() > 0;
     int removing = 0;

@@ -1,6 +1,7 @@
 package org.jmswk.executor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,48 @@ class AgentWorkersTest {
         for (int i = 0; i < 200; i++) assertEquals("B" + i, more.get(i).get(60, TimeUnit.SECONDS));
         assertTrue(e.awaitWorkers(2, Duration.ofSeconds(60)), "the lost worker was replaced through an agent");
         assertTrue(events.stream().anyMatch(x -> x.kind().equals("worker-lost")), events.toString());
+      }
+    }
+  }
+
+  @Test
+  void aPoolOfAgentLaunchedWorkersGrowsAndShrinksByNodeWithEachTaskDeliveredOnce() throws Exception {
+    try (AgentProcesses agents = new AgentProcesses();
+         AgentPool pool = AgentPool.open(AgentPool.Options.defaults(SECRET.getBytes(StandardCharsets.UTF_8))
+             .bind("127.0.0.1", 0).withSettings(AgentSettings.defaults()).withMaxTasksPerAgent(2))) {
+      agents.start(pool.port(), "n1", Map.of("JMSWK_JOB_SECRET", SECRET));
+      agents.start(pool.port(), "n2", Map.of("JMSWK_JOB_SECRET", SECRET));
+      assertTrue(pool.awaitAgents(2, Duration.ofSeconds(30)), "agents joined");
+      ElasticPoolTest.Deliveries deliveries = new ElasticPoolTest.Deliveries();
+      ExecutorOptions o = ExecutorOptions.of(ExecutorTestWorker.class, 1).withListener(deliveries);
+      try (FarmExecutor e = FarmExecutor.start(o, AgentWorkers.starter(pool, ExecutorTestWorker.class))) {
+        assertTrue(e.awaitWorkers(1, Duration.ofSeconds(60)), "worker connected");
+        assertEquals(Map.of("n1", 2, "n2", 2), e.poolStatus().slots(), "the agents' nodes and task slots");
+        int n = 3000;
+        List<CompletableFuture<String>> fs = new ArrayList<>();
+        for (int i = 0; i < n; i++) fs.add(e.submit("sleep:1:t" + i, Codec.UTF8, Codec.UTF8));
+        while (deliveries.seen.size() < 100) Thread.sleep(5);
+
+        PoolChangeRefusedException unknown = assertThrows(PoolChangeRefusedException.class,
+            () -> e.resize(Map.of("n9", 1), Duration.ofSeconds(60)));
+        assertTrue(unknown.getMessage().contains("n9"), unknown.getMessage());
+        assertThrows(PoolChangeRefusedException.class, () -> e.resize(Map.of("n2", 3), Duration.ofSeconds(60)),
+            "more workers than n2's agent runs at once");
+
+        String first = e.poolStatus().workersPerNode().keySet().iterator().next();
+        String other = first.equals("n1") ? "n2" : "n1";
+        PoolChange grow = e.resize(Map.of(other, 2), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+        assertEquals(2, grow.workers().size());
+        assertEquals(Map.of(first, 1, other, 2), e.poolStatus().workersPerNode(), e.workers().toString());
+        assertTrue(deliveries.seen.size() < n, "the grow finished while tasks were still running");
+        PoolChange shrink = e.resize(Map.of(other, -2), Duration.ofSeconds(60)).get(90, TimeUnit.SECONDS);
+        assertEquals(2, shrink.workers().size());
+        assertEquals(Map.of(first, 1), e.poolStatus().workersPerNode());
+
+        for (int i = 0; i < n; i++) assertEquals("T" + i, fs.get(i).get(120, TimeUnit.SECONDS));
+        assertEquals(n, deliveries.seen.size());
+        assertTrue(deliveries.seen.values().stream().allMatch(c -> c == 1), "each task delivered once");
+        assertEquals(0, e.metrics().total().workersLost(), "drained workers are not counted as lost");
       }
     }
   }
