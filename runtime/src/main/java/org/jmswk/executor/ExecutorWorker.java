@@ -88,7 +88,7 @@ public final class ExecutorWorker {
     if (warning != null && !warning.isBlank()) TimeLimit.onSignal(TimeLimit.signalName(warning), () -> {});
     if (mpi) {
       TaskWorker.exitWithLauncher();
-      MPI.init();
+      MPI.initWorker();
       // Spawned: the spawn intercommunicator is freed at once, as the vendor's pattern does;
       // from here on only the executor's own connection is used.
       Comm parent = MPI.parent();

@@ -27,7 +27,7 @@ public final class TaskWorker {
   /** MPI init, registration, the task loop with {@code work}, finalize. */
   public static void serve(UnaryOperator<byte[]> work) {
     exitWithLauncher();
-    MPI.init();
+    MPI.initWorker();
     Mswk.start();
     try {
       serveTasks(work);

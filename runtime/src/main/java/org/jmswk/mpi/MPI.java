@@ -28,8 +28,7 @@ public final class MPI {
 
   /** Binding of MPI_Init_thread with the level from JMSWK_THREAD_LEVEL (default FUNNELED). */
   public static ThreadLevel init() {
-    String level = System.getenv("JMSWK_THREAD_LEVEL");
-    return init(level == null || level.isBlank() ? ThreadLevel.FUNNELED : ThreadLevel.parse(level));
+    return init(requestedLevel());
   }
 
   /**
@@ -37,16 +36,52 @@ public final class MPI {
    * afterwards COMM_WORLD and COMM_SELF return errors instead of aborting.
    */
   public static ThreadLevel init(ThreadLevel required) {
+    return initThread(required, 0);
+  }
+
+  /**
+   * As {@link #init()} for a worker started by a master, bounded: if MPI_Init has not returned
+   * after JMSWK_WORKER_START_TIMEOUT_S (default 60 s, the master's own wait for it), the process
+   * ends with status 1, saying why. Open MPI 4.1 can leave a process spawned after earlier
+   * children died waiting in PMIx_Init for ever (open-mpi/ompi#9713), and its mpirun would then
+   * never end.
+   */
+  public static ThreadLevel initWorker() {
+    return initThread(requestedLevel(), startBoundSeconds());
+  }
+
+  private static ThreadLevel requestedLevel() {
+    String level = System.getenv("JMSWK_THREAD_LEVEL");
+    return level == null || level.isBlank() ? ThreadLevel.FUNNELED : ThreadLevel.parse(level);
+  }
+
+  /** MPI_Init_thread, bounded by {@code boundSeconds} when positive. */
+  private static ThreadLevel initThread(ThreadLevel required, long boundSeconds) {
     if (Constants.ABI_VERSION != 1) {
       throw new IllegalStateException("libjmswk.so has ABI " + Constants.ABI_VERSION + ", this jar needs 1");
     }
     Scratch s = Scratch.get();
-    try {
-      Calls.check("MPI_Init_thread", (int) Native.INIT_THREAD.invokeExact(required.value(), s.flag()));
-    } catch (Throwable t) {
-      throw Calls.unchecked(t);
+    ShutdownBound.NativeCall call = () -> (int) Native.INIT_THREAD.invokeExact(required.value(), s.flag());
+    if (boundSeconds > 0) {
+      ShutdownBound.run("MPI_Init_thread", call, boundSeconds, "JMSWK_WORKER_START_TIMEOUT_S", 1);
+    } else {
+      try {
+        Calls.check("MPI_Init_thread", call.call());
+      } catch (Throwable t) {
+        throw Calls.unchecked(t);
+      }
     }
     return ThreadLevel.of(s.flagValue());
+  }
+
+  private static long startBoundSeconds() {
+    String v = System.getenv("JMSWK_WORKER_START_TIMEOUT_S");
+    try {
+      long n = v == null || v.isBlank() ? 60 : Long.parseLong(v.strip());
+      return n >= 1 && n <= 86_400 ? n : 60;
+    } catch (NumberFormatException e) {
+      return 60;
+    }
   }
 
   /** Binding of MPI_Query_thread. */

@@ -36,18 +36,22 @@ final class ShutdownBound {
 
   /** Runs {@code call} (returning an MPI error code) and checks it; ends the process if it does not return in time. */
   static void run(String what, NativeCall call) {
-    long bound = seconds(System.getenv(VARIABLE));
+    run(what, call, seconds(System.getenv(VARIABLE)), VARIABLE, statusIfStuck);
+  }
+
+  /** As {@link #run(String, NativeCall)} with bound {@code bound} seconds (named by {@code variable}), ending with {@code status}. */
+  static void run(String what, NativeCall call, long bound, String variable, int status) {
     Thread watchdog = Thread.ofPlatform().daemon().name("jmswk-shutdown-bound").start(() -> {
       try {
         Thread.sleep(bound * 1000);
       } catch (InterruptedException returned) {
         return;
       }
-      System.err.println("jmswk: " + what + " did not return within " + bound + " s (" + VARIABLE
-          + "): Open MPI is waiting for a peer lost earlier; ending the process with status " + statusIfStuck);
+      System.err.println("jmswk: " + what + " did not return within " + bound + " s (" + variable
+          + "): Open MPI is waiting for a peer that is lost or never answers; ending the process with status " + status);
       System.err.flush();
       System.out.flush();
-      Runtime.getRuntime().halt(statusIfStuck);
+      Runtime.getRuntime().halt(status);
     });
     int rc;
     try {

@@ -17,10 +17,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExecutorFaultTest {
   private static MpiRun.Result run(Path log, String... args) {
+    MpiRun.Result r = runOnce(log, args);
+    if (r.stdout().contains("EVENT worker-start-hung")) {
+      // Open MPI 4.1 (PMIx 3) sometimes leaves a child spawned after earlier children died in
+      // PMIx_Init for ever (open-mpi/ompi#9713; seen about once in 15 runs under load). The
+      // executor bounded it and said so (ReplacementTest checks that); the scenario runs again.
+      System.err.println("ExecutorFaultTest: Open MPI's spawn hung (reported by the executor); running again\n" + r.describe());
+      try {
+        java.nio.file.Files.deleteIfExists(log); // the runs it counted belong to the first attempt
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      r = runOnce(log, args);
+    }
+    return r;
+  }
+
+  private static MpiRun.Result runOnce(Path log, String... args) {
     return MpiRun.main(ExecutorProgram.class, args).slots(32).mpirunArgs("--enable-recovery")
         .jvmOption("-Djmswk.test.log=" + log)
         .env("JMSWK_WORKER_JVM_OPTS", MpiRun.FAST_JVM_OPTS + " -Djmswk.test.log=" + log)
         .env("JMSWK_MSWK_TIMEOUT_MS", "1500")
+        .env("JMSWK_WORKER_START_TIMEOUT_S", "30")
         .timeout(Duration.ofSeconds(240)).run();
   }
 
