@@ -17,7 +17,7 @@ import org.jmswk.mpi.MPI;
  * ({@code JMSWK_JOB_DIR}, whose hostfile offers the slots): an executor with one spawned worker
  * kept busy with tasks of TASK_US, steered through its own control endpoint exactly as
  * {@code jmswk ctl} does. Per round and size K: a grow of K (command to "done": every new worker
- * serving), a shrink of K (command to "done": drained and stopped), then the same K workers
+ * serving), a shrink of K (command to "done": drained and told to stop), then the same K workers
  * grown one at a time (K grows of 1, each to "done"), and the throughput during the grow of K
  * against the second before it. Prints "ROUND K GROW_MS SHRINK_MS ONE_BY_ONE_MS RATE_BEFORE RATE_DURING".
  *
