@@ -128,6 +128,8 @@ final class ElasticPool {
       }));
     }
     CompletableFuture<Void> all = launched.thenCompose(v -> CompletableFuture.allOf(labelled.toArray(CompletableFuture[]::new)));
+    // a worker whose launcher ended before it connected will never come: fail the grow now, not at its deadline
+    Thread.ofVirtual().name("jmswk-executor-grow-watch").start(() -> watchLaunchers(ids, nodes, ups, all));
     all.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, failure) -> {
       if (failure == null) {
         for (int id : ids) {
@@ -145,6 +147,28 @@ final class ElasticPool {
       Thread.ofVirtual().name("jmswk-executor-rollback").start(() -> rollBack(ids, ups, why, result));
     });
     return result;
+  }
+
+  /**
+   * Until {@code all} is complete: a new worker not connected yet whose launcher has ended (its
+   * own mpiexec failed, e.g. at orte_init) fails its start, and so the grow, with that reason.
+   */
+  private void watchLaunchers(List<Integer> ids, List<String> nodes, Map<Integer, CompletableFuture<WorkerLink>> ups,
+                              CompletableFuture<Void> all) {
+    while (!all.isDone()) {
+      for (int i = 0; i < ids.size(); i++) {
+        int id = ids.get(i);
+        if (!ups.get(id).isDone() && ex.starter.domainEnded(id)) {
+          ups.get(id).completeExceptionally(new IllegalStateException(
+              "worker " + id + "'s launcher on " + nodes.get(i) + " ended before the worker connected"));
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** Undoes a grow: workers that came are drained and stopped, the others are ended; then reports why. */

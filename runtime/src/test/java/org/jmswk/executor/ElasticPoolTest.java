@@ -241,6 +241,27 @@ class ElasticPoolTest {
     }
   }
 
+  /** A new worker whose launcher ends before it connects fails the grow at once (not at its deadline), rolled back. */
+  @Test
+  void aGrowWhoseWorkerLauncherEndsIsRolledBackWithoutWaitingForItsDeadline() throws Exception {
+    Map<String, Integer> slots = new LinkedHashMap<>();
+    slots.put("node1", 4);
+    slots.put("broken1", 2);
+    LocalNodeStarter starter = new LocalNodeStarter(slots, Map.of(), List.of());
+    try (FarmExecutor e = FarmExecutor.start(ExecutorOptions.external(1), starter)) {
+      assertTrue(e.awaitWorkers(1, DEADLINE));
+      CompletableFuture<PoolChange> grow = e.resize(nodes("node1", 1, "broken1", 1), Duration.ofSeconds(600));
+      // far within the 600 s deadline: the launcher's end is the reason
+      ExecutionException x = assertThrows(ExecutionException.class, () -> grow.get(120, TimeUnit.SECONDS));
+      String why = x.getCause().getMessage();
+      assertTrue(why.contains("starting the workers failed: worker ") && why.contains("'s launcher on broken1 ended before the worker connected"), why);
+      assertTrue(why.contains("rolled back: 1 of 2 new workers had connected"), why);
+      assertEquals(1, e.poolStatus().size(), "back to the pool before the grow");
+      assertEquals(null, e.poolStatus().reconfiguring());
+      assertEquals("W", e.submit("w", Codec.UTF8, Codec.UTF8).get(30, TimeUnit.SECONDS));
+    }
+  }
+
   @Test
   void aGrowThatCannotFinishInTimeIsRolledBack() throws Exception {
     LocalNodeStarter starter = starter(null, List.of("slow"));
