@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jmswk.agent.AgentSettings;
 import org.jmswk.agent.JobSecret;
 import org.jmswk.executor.FarmExecutor;
+import org.jmswk.runtime.ReachableHost;
 
 /**
  * A job's control endpoint: TCP, one per {@link FarmExecutor} running in a job, its address
@@ -47,7 +48,9 @@ public final class ControlEndpoint implements AutoCloseable {
         : executor.multiNode() ? InetAddress.getByName("0.0.0.0") : InetAddress.getLoopbackAddress();
     this.server = new ServerSocket();
     server.bind(new InetSocketAddress(bind, settings.port()), 64);
-    String host = bind.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostName() : bind.getHostAddress();
+    // an address the clients reach: a wildcard bind publishes this host's address, not its name
+    // (a container's or compute node's name may not resolve where jmswk ctl runs)
+    String host = ReachableHost.forBind(bind, System.getenv());
     this.address = "tcp:" + host + ":" + server.getLocalPort();
     this.published = jobDir == null ? null : publish(jobDir, address);
   }

@@ -20,13 +20,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * drains: the chosen workers get no new task, hand back the ones they have not started, finish
  * the one running, and are stopped; no task
  * is lost or run twice (a worker that dies while draining has its tasks re-queued as any lost
- * worker's). The rules ({@link ResizeRules}) are checked before anything starts.
+ * worker's). A shrink is done once every chosen worker has drained and been told to stop: their
+ * processes end in the background (a JVM exit and MPI_Finalize each, which on a loaded machine
+ * would make a shrink of 16 wait for the slowest of 16), within the liveness bound (see
+ * {@link #stop}). The rules ({@link ResizeRules}) are checked before anything starts.
  */
 final class ElasticPool {
   private final FarmExecutor ex;
   private final AtomicReference<String> pending = new AtomicReference<>();
   /** Workers being drained, and the future that completes when each is gone. */
   private final Map<Integer, CompletableFuture<Void>> draining = new ConcurrentHashMap<>();
+  /** Workers being drained, and the future that completes once each holds no task and has been told to stop. */
+  private final Map<Integer, CompletableFuture<Void>> drained = new ConcurrentHashMap<>();
   /** Workers a grow started that have not connected yet, and their nodes. */
   private final Map<Integer, String> startingOn = new ConcurrentHashMap<>();
 
@@ -123,6 +128,8 @@ final class ElasticPool {
       }));
     }
     CompletableFuture<Void> all = launched.thenCompose(v -> CompletableFuture.allOf(labelled.toArray(CompletableFuture[]::new)));
+    // a worker whose launcher ended before it connected will never come: fail the grow now, not at its deadline
+    Thread.ofVirtual().name("jmswk-executor-grow-watch").start(() -> watchLaunchers(ids, nodes, ups, all));
     all.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS).whenComplete((v, failure) -> {
       if (failure == null) {
         for (int id : ids) {
@@ -140,6 +147,28 @@ final class ElasticPool {
       Thread.ofVirtual().name("jmswk-executor-rollback").start(() -> rollBack(ids, ups, why, result));
     });
     return result;
+  }
+
+  /**
+   * Until {@code all} is complete: a new worker not connected yet whose launcher has ended (its
+   * own mpiexec failed, e.g. at orte_init) fails its start, and so the grow, with that reason.
+   */
+  private void watchLaunchers(List<Integer> ids, List<String> nodes, Map<Integer, CompletableFuture<WorkerLink>> ups,
+                              CompletableFuture<Void> all) {
+    while (!all.isDone()) {
+      for (int i = 0; i < ids.size(); i++) {
+        int id = ids.get(i);
+        if (!ups.get(id).isDone() && ex.starter.domainEnded(id)) {
+          ups.get(id).completeExceptionally(new IllegalStateException(
+              "worker " + id + "'s launcher on " + nodes.get(i) + " ended before the worker connected"));
+        }
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
   }
 
   /** Undoes a grow: workers that came are drained and stopped, the others are ended; then reports why. */
@@ -179,21 +208,26 @@ final class ElasticPool {
         .filter(l -> l.node.equals(node) && !draining.containsKey(l.id))
         .sorted(Comparator.comparingInt((WorkerLink l) -> l.id).reversed()) // the most recently added first
         .limit(-n).forEach(chosen::add));
-    List<CompletableFuture<Void>> gone = new ArrayList<>();
-    for (WorkerLink l : chosen) gone.add(drainOne(l));
+    List<CompletableFuture<Void>> stopped = new ArrayList<>();
+    for (WorkerLink l : chosen) {
+      stopped.add(drained.computeIfAbsent(l.id, k -> new CompletableFuture<>())); // before: it may go at once
+      drainOne(l);
+    }
     List<Integer> ids = chosen.stream().map(l -> l.id).toList();
-    return CompletableFuture.allOf(gone.toArray(CompletableFuture[]::new))
+    // done when drained and told to stop; their exits complete in the background (bounded, see stop)
+    return CompletableFuture.allOf(stopped.toArray(CompletableFuture[]::new))
         .thenApply(v -> new PoolChange(ids, perNode, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
   }
 
   /** Worker {@code l} takes no new task and is stopped once it holds none; the future completes when it is gone. */
   private CompletableFuture<Void> drainOne(WorkerLink l) {
     CompletableFuture<Void> gone = draining.computeIfAbsent(l.id, k -> new CompletableFuture<>());
+    drained.computeIfAbsent(l.id, k -> new CompletableFuture<>());
     boolean empty;
     synchronized (ex.scheduler) {
       empty = ex.scheduler.drain(l.slot);
     }
-    if (empty) l.stop();
+    if (empty) stop(l);
     else l.recall(); // tasks it has not started come back; the one running finishes
     if (!ex.links.containsKey(l.id)) finish(l); // it went while being chosen
     return gone;
@@ -206,7 +240,18 @@ final class ElasticPool {
     synchronized (ex.scheduler) {
       empty = l.slot.inFlight.isEmpty();
     }
-    if (empty) l.stop();
+    if (empty) stop(l);
+  }
+
+  /**
+   * A draining worker that holds no task is told to stop: it has drained. Its process ends in the
+   * background; one that takes longer than the liveness bound (it sends no heartbeat once stopped)
+   * is taken as gone by the executor's liveness check, retired, and its process ended by the starter.
+   */
+  private void stop(WorkerLink l) {
+    CompletableFuture<Void> d = drained.get(l.id);
+    // once only: a results frame and a RETURNED frame can both find it empty
+    if (d != null && d.complete(null)) l.stop();
   }
 
   /** A worker's connection ended: true when it was drained on purpose (not a loss; no replacement). */
@@ -219,6 +264,8 @@ final class ElasticPool {
   private void finish(WorkerLink l) {
     CompletableFuture<Void> f = draining.remove(l.id);
     if (f == null) return;
+    CompletableFuture<Void> d = drained.remove(l.id);
+    if (d != null) d.complete(null); // it died while draining: its tasks were re-queued as a lost worker's
     ex.starter.retired(l.id);
     ex.emitRetired(l);
     f.complete(null);
@@ -228,8 +275,12 @@ final class ElasticPool {
     return draining.containsKey(id);
   }
 
-  /** Worker ids being drained now. */
+  /** Worker ids being drained now (not yet stopped; stopped ones are only ending). */
   Set<Integer> drainingNow() {
-    return Set.copyOf(draining.keySet());
+    Set<Integer> now = new java.util.TreeSet<>();
+    drained.forEach((id, d) -> {
+      if (!d.isDone()) now.add(id);
+    });
+    return now;
   }
 }

@@ -966,10 +966,10 @@ public final class FarmExecutor implements AutoCloseable {
       queued = scheduler.waiting();
       inFlight = scheduler.inFlight();
     }
-    var draining = elastic.drainingNow();
-    int size = (int) links.keySet().stream().filter(id -> !draining.contains(id)).count();
+    // draining or stopped (ending): no longer in the pool
+    int size = (int) links.keySet().stream().filter(id -> !elastic.draining(id)).count();
     return new PoolStatus(baseWorkers(), size, starter == null ? Map.of() : starter.nodeSlots(), elastic.workersPerNode(),
-        excludedNodes(), elastic.pending(), draining.stream().sorted().toList(), queued, inFlight);
+        excludedNodes(), elastic.pending(), elastic.drainingNow().stream().sorted().toList(), queued, inFlight);
   }
 
   /**

@@ -10,7 +10,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,6 +24,7 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 import org.jmswk.executor.ExecutorMetrics;
 import org.jmswk.executor.ExecutorMetrics.NodeMetrics;
+import org.jmswk.runtime.ReachableHost;
 
 /**
  * The job's figures for a site's Prometheus: an HTTP endpoint ({@code GET /metrics}) served by
@@ -63,9 +63,10 @@ public final class PrometheusEndpoint implements AutoCloseable {
       t.setDaemon(true); // a scrape never keeps the master alive
       return t;
     });
+    String host = ReachableHost.forBind(bind, System.getenv()); // before starting: a bad JMSWK_CONTROL_HOST leaks nothing
     HTTPServer server = HTTPServer.builder().inetAddress(bind).port(port).registry(registry)
         .executorService(threads).buildAndStart();
-    String url = "http://" + urlHost(bind) + ":" + server.getPort() + "/metrics";
+    String url = "http://" + host + ":" + server.getPort() + "/metrics";
     Path file = null;
     if (publishDir != null) {
       try {
@@ -111,16 +112,6 @@ public final class PrometheusEndpoint implements AutoCloseable {
     return start(source, bind, port, Path.of(jobDir));
   }
 
-  private static String urlHost(InetAddress bind) {
-    if (bind.isAnyLocalAddress()) {
-      try {
-        return InetAddress.getLocalHost().getHostName();
-      } catch (IOException e) {
-        return "localhost";
-      }
-    }
-    return bind instanceof Inet6Address ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
-  }
 
   /** Where it serves, e.g. {@code http://127.0.0.1:40123/metrics}. */
   public String url() {

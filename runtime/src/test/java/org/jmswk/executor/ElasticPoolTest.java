@@ -133,6 +133,59 @@ class ElasticPoolTest {
     }
   }
 
+  /**
+   * A shrink is done once its workers have drained and were told to stop, not when their
+   * processes have ended (a JVM exit plus MPI_Finalize each): those end in the background, are
+   * retired then, and are never counted as lost. Here they take 8 s to end, past the liveness
+   * bound (2 s): the executor retires them at that bound and the starter ends their processes,
+   * so a stuck exit is reaped.
+   */
+  @Test
+  void aShrinkIsDoneWhenItsWorkersHaveDrainedWhileTheirProcessesEndInTheBackground(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("executions.log");
+    List<Integer> retired = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorListener events = new ExecutorListener() {
+      @Override
+      public void event(ExecutorEvent ev) {
+        if (ev.kind().equals("worker-retired")) retired.add(ev.worker());
+      }
+    };
+    LocalNodeStarter starter = new LocalNodeStarter(Map.of("node1", 4),
+        Map.of("jmswk.test.log", log.toString(), "jmswk.test.exitDelayMs", "8000"), List.of());
+    try (FarmExecutor e = FarmExecutor.start(ExecutorOptions.external(1).withListener(events), starter)) {
+      assertTrue(e.awaitWorkers(1, DEADLINE));
+      PoolChange grow = e.resize(nodes("node1", 2), DEADLINE).get(90, TimeUnit.SECONDS);
+      List<CompletableFuture<String>> fs = new ArrayList<>();
+      for (int i = 0; i < 300; i++) fs.add(e.submit("sleep:20:s" + i, Codec.UTF8, Codec.UTF8));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!grow.workers().stream().allMatch(id -> servedSomething(e, id))) {
+        assertTrue(System.nanoTime() < deadline, "every new worker serves tasks: " + e.metrics());
+        Thread.sleep(20);
+      }
+      PoolChange shrink = e.resize(nodes("node1", -2), DEADLINE).get(90, TimeUnit.SECONDS);
+      assertEquals(grow.workers().stream().sorted().toList(), shrink.workers().stream().sorted().toList());
+      for (int id : shrink.workers()) {
+        assertTrue(starter.process(id).isAlive(), "the shrink did not wait for worker " + id + "'s 8 s exit");
+      }
+      assertEquals(1, e.poolStatus().size());
+      assertTrue(e.poolStatus().draining().isEmpty(), e.poolStatus().toString());
+      assertTrue(retired.isEmpty(), "retired only once its connection has ended: " + retired);
+      assertEquals(Map.of("node1", 1), e.poolStatus().workersPerNode());
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (retired.size() < 2) {
+        assertTrue(System.nanoTime() < deadline, "both are retired within the liveness bound: " + retired);
+        Thread.sleep(20);
+      }
+      for (int id : shrink.workers()) assertTrue(starter.process(id).waitFor(60, TimeUnit.SECONDS), "a stopped worker's process ends");
+      for (int i = 0; i < 300; i++) assertEquals("S" + i, fs.get(i).get(120, TimeUnit.SECONDS));
+      Map<String, Integer> runs = new HashMap<>();
+      for (String line : Files.readAllLines(log)) runs.merge(line.substring(0, line.indexOf(' ')), 1, Integer::sum);
+      assertEquals(300, runs.size());
+      assertTrue(runs.values().stream().allMatch(c -> c == 1), "no task ran twice");
+      assertEquals(0, e.metrics().total().workersLost(), "stopped workers are not counted as lost");
+    }
+  }
+
   private static long runsBy(Path log, long pid) throws java.io.IOException {
     if (!Files.exists(log)) return 0;
     return Files.readAllLines(log).stream().filter(l -> l.endsWith(" " + pid)).count();
@@ -185,6 +238,27 @@ class ElasticPoolTest {
       assertTrue(x.getMessage().contains("at most 1 (those added) can be removed, not 2"), x.getMessage());
       assertEquals(3, e.poolStatus().size());
       assertEquals("Y", e.submit("y", Codec.UTF8, Codec.UTF8).get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  /** A new worker whose launcher ends before it connects fails the grow at once (not at its deadline), rolled back. */
+  @Test
+  void aGrowWhoseWorkerLauncherEndsIsRolledBackWithoutWaitingForItsDeadline() throws Exception {
+    Map<String, Integer> slots = new LinkedHashMap<>();
+    slots.put("node1", 4);
+    slots.put("broken1", 2);
+    LocalNodeStarter starter = new LocalNodeStarter(slots, Map.of(), List.of());
+    try (FarmExecutor e = FarmExecutor.start(ExecutorOptions.external(1), starter)) {
+      assertTrue(e.awaitWorkers(1, DEADLINE));
+      CompletableFuture<PoolChange> grow = e.resize(nodes("node1", 1, "broken1", 1), Duration.ofSeconds(600));
+      // far within the 600 s deadline: the launcher's end is the reason
+      ExecutionException x = assertThrows(ExecutionException.class, () -> grow.get(120, TimeUnit.SECONDS));
+      String why = x.getCause().getMessage();
+      assertTrue(why.contains("starting the workers failed: worker ") && why.contains("'s launcher on broken1 ended before the worker connected"), why);
+      assertTrue(why.contains("rolled back: 1 of 2 new workers had connected"), why);
+      assertEquals(1, e.poolStatus().size(), "back to the pool before the grow");
+      assertEquals(null, e.poolStatus().reconfiguring());
+      assertEquals("W", e.submit("w", Codec.UTF8, Codec.UTF8).get(30, TimeUnit.SECONDS));
     }
   }
 

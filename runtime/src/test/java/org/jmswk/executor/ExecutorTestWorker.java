@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
  * "dieonce:FILE:TEXT" does so only the first time (when FILE does not exist yet: it creates it);
  * 8 bytes: a long x, answered x*x; anything else is answered upper-cased. With {@code
  * -Djmswk.test.log=FILE} every execution appends "TEXT pid" to FILE first (to count runs); with
- * {@code -Djmswk.test.slowdown=K} every sleep is K times as long (a slower node).
+ * {@code -Djmswk.test.slowdown=K} every sleep is K times as long (a slower node);
+ * {@code -Djmswk.test.exitDelayMs=N} its process takes N ms to end once stopped.
  */
 public final class ExecutorTestWorker {
   private ExecutorTestWorker() {}
@@ -52,6 +53,17 @@ public final class ExecutorTestWorker {
   public static void main(String[] args) throws IOException {
     String log = System.getProperty("jmswk.test.log");
     Path logPath = log == null ? null : Path.of(log);
+    // -Djmswk.test.exitDelayMs=N: the process takes N ms to end after it stops (a slow MPI_Finalize)
+    long exitDelay = Long.getLong("jmswk.test.exitDelayMs", 0);
+    if (exitDelay > 0) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          Thread.sleep(exitDelay);
+        } catch (InterruptedException ignored) {
+          // ending anyway
+        }
+      }));
+    }
     ExecutorWorker.serve(input -> handle(input, logPath));
   }
 }

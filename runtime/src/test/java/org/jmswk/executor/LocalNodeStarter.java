@@ -81,6 +81,8 @@ public final class LocalNodeStarter implements WorkerStarter {
     List<String> cmd = new ArrayList<>();
     if (silentNodes.contains(node)) {
       cmd.addAll(List.of("sleep", "120"));
+    } else if (node.startsWith("broken")) {
+      cmd.add("true"); // a launcher that fails at once: its worker never connects
     } else {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(List.of(MpiRun.FAST_JVM_OPTS.split(" ")));

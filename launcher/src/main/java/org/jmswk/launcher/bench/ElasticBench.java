@@ -21,10 +21,13 @@ import picocli.CommandLine.Option;
         "--task-us) in a job directory of its own and steers it through its control endpoint, as",
         "jmswk ctl does. Per round and size K: a grow of K (from the command to the reply 'done':",
         "every new worker connected and serving; one MPI_Comm_spawn_multiple), a shrink of K (to",
-        "'done': drained, i.e. finished their tasks, and stopped), and the same K workers grown one",
-        "at a time (K grows of 1). Also the tasks/s while the grow of K is under way against the",
+        "'done': drained, i.e. handed back or finished their tasks, and told to stop), the same K grown one",
+        "by one (K grows of 1). Also the tasks/s while the grow of K is under way against the",
         "second before it. Prints medians. Targets: a grow of 16 well under 16 grows of 1; a grow",
-        "of 4 within 2 s; a shrink within one task's length plus 100 ms; throughput dip <= 10 %%."})
+        "of 4 within 2 s; a shrink within one task's length plus 100 ms; throughput dip <= 10 %%.", "",
+        "With --cluster, the same on a container cluster (Docker and ci/cluster-setup needed): the",
+        "bench runs as a jmswk sub --mswk --cluster docker:4 job, its master on the head, every",
+        "grow spread over the 4 slave nodes (each worker an mpiexec of its own on its node)."})
 public final class ElasticBench implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Rounds (default: ${DEFAULT-VALUE}).")
   int rounds;
@@ -38,33 +41,25 @@ public final class ElasticBench implements Callable<Integer> {
   @Option(names = "--json", description = "Also write the figures as JSON to this file.")
   Path json;
 
+  @Option(names = "--cluster", description = "Run on a container cluster (a head and 4 nodes) instead of this machine.")
+  boolean cluster;
+
+  /** Slave nodes of the --cluster run. */
+  static final int CLUSTER_NODES = 4;
+
   @Override
   public Integer call() throws IOException {
     if (rounds < 1 || taskUs < 1 || sizes.isEmpty() || sizes.stream().anyMatch(k -> k < 1 || k > 60)) {
       System.err.println("bench elastic: --rounds and --task-us must be >= 1, --sizes 1 to 60 each");
       return 2;
     }
-    int slots = 2 + 2 * sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
-    Path jobDir = Files.createTempDirectory("jmswk-bench-elastic-");
-    Files.writeString(jobDir.resolve("hostfile"), "localhost slots=" + slots + "\n");
-    String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
-    List<String> program = List.of(Installation.java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
-        ElasticBenchProgram.class.getName(), Integer.toString(rounds),
-        String.join(",", sizes.stream().map(String::valueOf).toList()), Long.toString(taskUs));
-    System.err.println("bench elastic: " + rounds + " rounds of grow/shrink " + sizes + " (tasks of " + taskUs + " us) ...");
     int total = sizes.stream().mapToInt(Integer::intValue).sum();
-    List<String> lines;
-    try {
-      lines = LocalMpirun.run(List.of("--oversubscribe", "-np", "1", "--host", "localhost:" + slots), program,
-          // recovery as in jobs: a worker that fails (a grow rolled back) must not end the mpirun
-          Map.of("JMSWK_JOB_DIR", jobDir.toString(), "JMSWK_CONTROL_GROW_TIMEOUT_S", "120", "OMPI_MCA_orte_enable_recovery", "1"),
-          Duration.ofSeconds(120L + rounds * (60L + 20L * total))); // a loaded machine starts JVMs slowly
-    } finally {
-      try (var files = Files.list(jobDir)) {
-        for (Path p : files.toList()) Files.deleteIfExists(p);
-      }
-      Files.deleteIfExists(jobDir);
-    }
+    int biggest = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
+    // a loaded machine starts JVMs slowly
+    Duration limit = Duration.ofSeconds((cluster ? 240L : 120L) + rounds * (60L + 20L * total));
+    System.err.println("bench elastic: " + rounds + " rounds of grow/shrink " + sizes + " (tasks of " + taskUs + " us)"
+        + (cluster ? " on a container cluster (head + " + CLUSTER_NODES + " nodes)" : "") + " ...");
+    List<String> lines = cluster ? ElasticBenchCluster.run(rounds, sizes, taskUs, biggest, limit) : runLocally(biggest, limit);
     Map<Integer, List<double[]>> rows = new LinkedHashMap<>();
     // found anywhere in a line: a worker's stderr may share the line (mpirun merges the streams)
     java.util.regex.Pattern round = java.util.regex.Pattern.compile("ROUND (\\d+)((?: [-\\d.]+){5})");
@@ -101,6 +96,27 @@ public final class ElasticBench implements Callable<Integer> {
       System.out.println("wrote " + json);
     }
     return 0;
+  }
+
+  private List<String> runLocally(int biggest, Duration limit) throws IOException {
+    int slots = 2 + 2 * biggest;
+    Path jobDir = Files.createTempDirectory("jmswk-bench-elastic-");
+    Files.writeString(jobDir.resolve("hostfile"), "localhost slots=" + slots + "\n");
+    String classpath = Installation.jar().map(Path::toString).orElse(System.getProperty("java.class.path"));
+    List<String> program = List.of(Installation.java(), "--enable-native-access=ALL-UNNAMED", "-cp", classpath,
+        ElasticBenchProgram.class.getName(), Integer.toString(rounds),
+        String.join(",", sizes.stream().map(String::valueOf).toList()), Long.toString(taskUs), "localhost");
+    try {
+      return LocalMpirun.run(List.of("--oversubscribe", "-np", "1", "--host", "localhost:" + slots), program,
+          // recovery as in jobs: a worker that fails (a grow rolled back) must not end the mpirun
+          Map.of("JMSWK_JOB_DIR", jobDir.toString(), "JMSWK_CONTROL_GROW_TIMEOUT_S", "120", "OMPI_MCA_orte_enable_recovery", "1"),
+          limit);
+    } finally {
+      try (var files = Files.list(jobDir)) {
+        for (Path p : files.toList()) Files.deleteIfExists(p);
+      }
+      Files.deleteIfExists(jobDir);
+    }
   }
 
   private static List<Double> column(List<double[]> rows, int i) {
