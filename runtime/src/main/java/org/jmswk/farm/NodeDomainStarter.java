@@ -36,6 +36,8 @@ final class NodeDomainStarter implements WorkerStarter {
   private final Map<String, Integer> slots;
   private final Map<Integer, Process> launchers = new ConcurrentHashMap<>();
   private final Map<Integer, String> nodeOf = new ConcurrentHashMap<>();
+  /** Each running worker's session directory number on its node (see {@link #sessionBase}). */
+  private final Map<Integer, Integer> sessionOf = new ConcurrentHashMap<>();
   private final List<String> excluded = new ArrayList<>();
 
   private NodeDomainStarter(Class<?> workerMain, String[] workerArgs, Path serverUri, Map<String, Integer> slots) {
@@ -125,6 +127,26 @@ final class NodeDomainStarter implements WorkerStarter {
     }
   }
 
+  /**
+   * A session directory base of its own for each mpiexec running at once on a node: Open MPI 4.1's
+   * mpiexecs started together on one node race to create their shared session directory, and
+   * the loser fails in orte_init with "File exists" (open-mpi/ompi#8510; seen in grows of 16 on
+   * 4 nodes). Numbered per node and reused, so a node keeps at most as many as it runs workers.
+   */
+  private synchronized String sessionBase(int id, String node) {
+    java.util.Set<Integer> taken = new java.util.HashSet<>();
+    sessionOf.forEach((w, n) -> {
+      if (node.equals(nodeOf.get(w))) taken.add(n);
+    });
+    int n = 0;
+    while (taken.contains(n)) n++;
+    sessionOf.put(id, n);
+    String root = System.getenv("OMPI_MCA_orte_tmpdir_base");
+    if (root == null || root.isBlank()) root = System.getenv("TMPDIR");
+    if (root == null || root.isBlank()) root = "/tmp";
+    return Path.of(root, "jmswk-ompi-" + System.getProperty("user.name") + "-" + n).toString();
+  }
+
   /** Starts worker {@code id}'s own mpiexec on {@code node} over the remote shell (returns once it is started). */
   private void launch(int id, Map<String, String> properties, String node) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
@@ -136,8 +158,8 @@ final class NodeDomainStarter implements WorkerStarter {
     // their master over their own connection.)
     String masterPort = properties.get(TaskWorker.MASTER_PORT_PROPERTY);
     if (masterPort != null) env.put("JMSWK_MSWK_PARENT", masterPort);
-    List<String> remote = new ArrayList<>(List.of("mpiexec", "--ompi-server", "file:" + serverUri, "-n", "1",
-        JavaCommand.executable()));
+    List<String> remote = new ArrayList<>(List.of("mpiexec", "--ompi-server", "file:" + serverUri,
+        "--mca", "orte_tmpdir_base", sessionBase(id, node), "-n", "1", JavaCommand.executable()));
     remote.addAll(List.of(JavaCommand.arguments(workerMain, properties, workerArgs)));
     List<String> command = new ArrayList<>(remoteShell());
     command.add(node);
@@ -286,6 +308,7 @@ final class NodeDomainStarter implements WorkerStarter {
    */
   private void end(int id) {
     nodeOf.remove(id);
+    sessionOf.remove(id);
     Process p = launchers.remove(id);
     if (p == null) return;
     p.destroy();
@@ -310,5 +333,6 @@ final class NodeDomainStarter implements WorkerStarter {
     }
     launchers.clear();
     nodeOf.clear();
+    sessionOf.clear();
   }
 }
