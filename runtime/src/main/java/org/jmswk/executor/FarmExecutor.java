@@ -658,6 +658,13 @@ public final class FarmExecutor implements AutoCloseable {
 
   private static final Duration HUNG_START_GRACE = Duration.ofSeconds(10);
 
+  /** A worker's own launcher ended before the worker connected. */
+  private static final class LauncherEndedException extends Exception {
+    LauncherEndedException() {
+      super(null, null, false, false);
+    }
+  }
+
   /** On the start thread: starts one worker and waits (bounded) for it to connect. */
   private boolean startOne() {
     int id = nextWorker.getAndIncrement();
@@ -679,6 +686,8 @@ public final class FarmExecutor implements AutoCloseable {
       while (link == null) {
         if (closed) return false; // spawned as the executor closed: it connects, is refused, and exits
         if (System.nanoTime() > deadline) throw new TimeoutException();
+        // its own launcher (e.g. its mpiexec, failed at orte_init) ended first: it will never connect
+        if (!up.isDone() && starter.domainEnded(id)) throw new LauncherEndedException();
         try {
           link = up.get(100, TimeUnit.MILLISECONDS);
         } catch (TimeoutException notYet) {
@@ -695,7 +704,8 @@ public final class FarmExecutor implements AutoCloseable {
       List<String> before = starter.excludedNodes();
       starter.startFailed(id, node);
       String why = e instanceof TimeoutException ? "did not connect within " + options.startTimeout().toSeconds()
-          + " s (JMSWK_WORKER_START_TIMEOUT_S)" : e.getMessage();
+          + " s (JMSWK_WORKER_START_TIMEOUT_S)"
+          : e instanceof LauncherEndedException ? "its launcher ended before it connected" : e.getMessage();
       listener.event(new ExecutorEvent("worker-start-failed", id, "", node == null ? "" : node, -1, String.valueOf(why),
           System.currentTimeMillis()));
       for (String n : starter.excludedNodes()) if (!before.contains(n)) emit("node-excluded", null, -1, n);

@@ -35,6 +35,24 @@ class ReplacementTest {
   }
 
   @Test
+  void aStartWhoseLauncherEndsFailsWithThatReasonInsteadOfWaitingOutItsBound() {
+    List<ExecutorEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorListener l = new ExecutorListener() {
+      @Override
+      public void event(ExecutorEvent e) {
+        events.add(e);
+      }
+    };
+    LocalNodeStarter starter = new LocalNodeStarter(Map.of("broken1", 1), Map.of(), List.of());
+    ExecutorOptions o = ExecutorOptions.external(1).withListener(l).withStartTimeout(Duration.ofSeconds(600));
+    IllegalStateException x = assertThrows(IllegalStateException.class, () -> FarmExecutor.start(o, starter));
+    assertTrue(x.getMessage().contains("no worker could be started"), x.getMessage());
+    assertTrue(events.stream().anyMatch(e -> e.kind().equals("worker-start-failed")
+        && e.detail().contains("its launcher ended before it connected")), events.toString());
+    starter.close();
+  }
+
+  @Test
   void aReplacementStartThatNeverReturnsFailsTheWaitingTasksAndCloseStillReturns() throws Exception {
     LocalNodeStarter starter = new LocalNodeStarter(Map.of("node1", 4), Map.of(), List.of());
     starter.hangFromLaunch(2);
