@@ -1046,6 +1046,7 @@ HIDDEN int mswk_peer_status(const char *key, int *unreachable) {
   return FJMPI_Mswk_peer_state(key);
 }
 HIDDEN int mswk_err_peer_dead(void) { return err_peer_dead; }
+HIDDEN int mswk_err_timeout(void) { return err_timeout; }
 /* The peer an accept on port waits for (so its death ends the accept at once). */
 HIDDEN void mswk_expect(const char *port, const char *key) {
   pthread_mutex_lock(&mu);

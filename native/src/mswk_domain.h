@@ -21,6 +21,7 @@ HIDDEN_FN int mswk_comm_is_link(MPI_Comm c);
 HIDDEN_FN void mswk_comm_peer(MPI_Comm c, char *key);
 HIDDEN_FN int mswk_peer_status(const char *key, int *unreachable);
 HIDDEN_FN int mswk_err_peer_dead(void);
+HIDDEN_FN int mswk_err_timeout(void);
 HIDDEN_FN void mswk_expect(const char *port, const char *key);
 
 /* from mswk_domain.c */
