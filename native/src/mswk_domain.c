@@ -232,6 +232,17 @@ static int forwarded(const char *kv) {
   return ok;
 }
 
+/* Appends name (its first n bytes; n 0: all of it) to a ';'-separated list. */
+static void list_add(char **list, size_t *len, size_t *cap, const char *name, size_t n) {
+  if (n == 0) n = strlen(name);
+  if (n == 0) return;
+  if (*len + n + 2 > *cap) { *cap = (*len + n + 2) * 2; *list = realloc(*list, *cap); }
+  if (*len) (*list)[(*len)++] = ';';
+  memcpy(*list + *len, name, n);
+  *len += n;
+  (*list)[*len] = 0;
+}
+
 /* One command of a spawn call (MPI_Comm_spawn has one, MPI_Comm_spawn_multiple count). */
 typedef struct { const char *command; char **argv; int n; const char *host; const char *wdir; } context_t;
 
@@ -250,7 +261,29 @@ static char *domain_command(int ncx, const context_t *cx, int total, char **port
   strcpy(cmd + len, mid);
   len += strlen(mid);
   char kv[MPI_MAX_PORT_NAME + 64];
-  for (char **e = environ; *e; e++) if (forwarded(*e)) append_quoted(&cmd, &len, &cap, *e);
+  /* children on other nodes get only the variables mca_base_env_list names (the job may set
+   * it already; Open MPI refuses -x alongside it): ours are added to the list */
+  const char *list_var = "OMPI_MCA_mca_base_env_list=";
+  size_t ll = 0, lcap = 256;
+  char *list = malloc(lcap);
+  list[0] = 0;
+  for (char **e = environ; *e; e++) {
+    if (!forwarded(*e)) continue;
+    if (strncmp(*e, list_var, strlen(list_var)) == 0) { list_add(&list, &ll, &lcap, *e + strlen(list_var), 0); continue; }
+    append_quoted(&cmd, &len, &cap, *e);
+    if (strncmp(*e, "OMPI_MCA_", 9) != 0 && strchr(*e, '=')) list_add(&list, &ll, &lcap, *e, (size_t)(strchr(*e, '=') - *e));
+  }
+  list_add(&list, &ll, &lcap, "JMSWK_SPAWN_PORT", 0);
+  list_add(&list, &ll, &lcap, "JMSWK_MSWK_PARENT", 0);
+  for (int r = 0; r < total; r++) {
+    snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT_%d", r);
+    list_add(&list, &ll, &lcap, kv, 0);
+  }
+  char *list_kv = malloc(strlen(list_var) + ll + 1);
+  sprintf(list_kv, "%s%s", list_var, list);
+  append_quoted(&cmd, &len, &cap, list_kv);
+  free(list_kv);
+  free(list);
   snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT=%s", ports[0]);
   append_quoted(&cmd, &len, &cap, kv);
   for (int r = 0; r < total; r++) {
@@ -731,6 +764,171 @@ HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *fl
   return rc;
 }
 
+/* ---- MPI_Comm_connect / MPI_Comm_accept across failure domains ------------------------
+ * Between a domain child and its spawning master (or any two processes of different mpiexecs
+ * in a domain-split job) a plain connect/accept goes over Mswk links, as the Mswk calls do:
+ * Open MPI 4.1's own connect across two mpiexecs of the job crashed the master's mpiexec here
+ * (segfault in orte_rml_base_parse_uris), and it cannot be bounded by a peer's death. Each side
+ * first tells the other its group size over the link the roots share. When one side is a group
+ * of N > 1 (e.g. the workers of one spawn connecting as their world), the single process opens
+ * a port, each other rank of the group meets it there with a link of its own and names its
+ * rank: the single side gets a stand-in of N links in rank order (remote size N), each group
+ * rank a link to the single process. Two groups of several processes are refused. */
+#define TAG_GROUP 2147480001 /* internal tags on links: the group size, the extra port, a rank */
+#define TAG_PORT_EXTRA 2147480002
+#define TAG_RANK 2147480003
+
+/* A message with an internal tag, within bound_ms (a peer using the Mswk calls never sends one). */
+static int recv_bounded(MPI_Comm link, void *buf, int count, MPI_Datatype type, int tag, int bound_ms) {
+  for (double until = mono_ms() + bound_ms;;) {
+    int found = 0;
+    int rc = mswk_probe(0, tag, link, 0, &found, MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS) return rc;
+    if (found) return mswk_recv(buf, count, type, 0, tag, link, MPI_STATUS_IGNORE);
+    if (mono_ms() > until) {
+      refuse("MPI_Comm_connect/accept across failure domains: the peer did not say its group size within %d ms "
+             "(a peer that uses FJMPI_Mswk_connect/accept must be met with those calls too)", bound_ms);
+      return MPI_ERR_OTHER;
+    }
+    struct timespec ts = {0, 1000000L};
+    nanosleep(&ts, NULL);
+  }
+}
+
+static int link_bound(void) {
+  const char *e = getenv("JMSWK_MSWK_TIMEOUT_MS");
+  int t = e && atoi(e) > 0 ? atoi(e) : 2000;
+  return 2 * t + 10000;
+}
+
+/* The single side, after the roots met over link: learns the peer group's size and, for N > 1,
+ * meets the others on a port of its own. *out: link (N 1) or a stand-in of N links. */
+static int single_side(MPI_Comm link, MPI_Comm *out) {
+  int one[2] = {1, 0}, peer[2];
+  int rc = mswk_send(one, 2, MPI_INT, 0, TAG_GROUP, link);
+  if (rc == MPI_SUCCESS) rc = recv_bounded(link, peer, 2, MPI_INT, TAG_GROUP, link_bound());
+  if (rc != MPI_SUCCESS) { mswk_disconnect(&link); return rc; }
+  int n = peer[0], root = peer[1];
+  if (n == 1) { *out = link; return MPI_SUCCESS; }
+  int slot;
+  for (slot = 0; slot < MAXSTANDINS && standins[slot].used; slot++) {}
+  if (slot == MAXSTANDINS || n < 1 || root < 0 || root >= n) { mswk_disconnect(&link); return MPI_ERR_INTERN; }
+  char port[MPI_MAX_PORT_NAME];
+  rc = PMPI_Open_port(MPI_INFO_NULL, port);
+  if (rc == MPI_SUCCESS) rc = mswk_send(port, MPI_MAX_PORT_NAME, MPI_CHAR, 0, TAG_PORT_EXTRA, link);
+  MPI_Comm *links = calloc((size_t)n, sizeof(MPI_Comm));
+  for (int i = 0; i < n; i++) links[i] = MPI_COMM_NULL;
+  links[root] = link;
+  for (int i = 1; i < n && rc == MPI_SUCCESS; i++) {
+    MPI_Info info;
+    char bound[32];
+    snprintf(bound, sizeof bound, "%d", link_bound());
+    PMPI_Info_create(&info);
+    PMPI_Info_set(info, "jmswk_timeout_ms", bound);
+    MPI_Comm l = MPI_COMM_NULL;
+    rc = mswk_accept(port, info, 0, MPI_COMM_SELF, &l, 1);
+    PMPI_Info_free(&info);
+    int r = -1;
+    if (rc == MPI_SUCCESS) rc = recv_bounded(l, &r, 1, MPI_INT, TAG_RANK, link_bound());
+    if (rc == MPI_SUCCESS && (r < 0 || r >= n || links[r] != MPI_COMM_NULL)) rc = MPI_ERR_RANK;
+    if (rc == MPI_SUCCESS) links[r] = l;
+    else if (l != MPI_COMM_NULL) mswk_disconnect(&l);
+  }
+  PMPI_Close_port(port);
+  if (rc != MPI_SUCCESS) {
+    for (int i = 0; i < n; i++) if (links[i] != MPI_COMM_NULL) mswk_disconnect(&links[i]);
+    free(links);
+    return rc;
+  }
+  MPI_Comm c;
+  PMPI_Comm_dup(MPI_COMM_SELF, &c);
+  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
+  PMPI_Comm_set_name(c, "jmswk group stand-in");
+  standins[slot].comm = c;
+  standins[slot].n = n;
+  standins[slot].children = links;
+  standins[slot].used = 1;
+  *out = c;
+  return MPI_SUCCESS;
+}
+
+/* A group of several processes (comm), root's side: root met the single peer over link (or
+ * failed with rc); every rank ends with a link of its own to that peer. Collective. */
+static int group_side(int rc, MPI_Comm link, int root, MPI_Comm comm, MPI_Comm *out) {
+  int rank, size;
+  PMPI_Comm_rank(comm, &rank);
+  PMPI_Comm_size(comm, &size);
+  char port[MPI_MAX_PORT_NAME + 1] = "";
+  int state = rc; /* root: MPI_SUCCESS, or the error every rank returns */
+  if (rank == root && rc == MPI_SUCCESS) {
+    int mine[2] = {size, root}, peer[2];
+    rc = mswk_send(mine, 2, MPI_INT, 0, TAG_GROUP, link);
+    if (rc == MPI_SUCCESS) rc = recv_bounded(link, peer, 2, MPI_INT, TAG_GROUP, link_bound());
+    if (rc == MPI_SUCCESS && peer[0] != 1) {
+      refuse("MPI_Comm_connect/accept between two groups of several processes (%d and %d) across failure domains "
+             "is not supported; connect from one process (MPI_COMM_SELF) on one side", size, peer[0]);
+      rc = MPI_ERR_OTHER;
+    }
+    if (rc == MPI_SUCCESS) rc = recv_bounded(link, port, MPI_MAX_PORT_NAME, MPI_CHAR, TAG_PORT_EXTRA, link_bound());
+    port[MPI_MAX_PORT_NAME] = 0;
+    state = rc;
+    if (rc != MPI_SUCCESS) mswk_disconnect(&link);
+  }
+  PMPI_Bcast(&state, 1, MPI_INT, root, comm);
+  if (state != MPI_SUCCESS) return state;
+  PMPI_Bcast(port, MPI_MAX_PORT_NAME, MPI_CHAR, root, comm);
+  if (rank == root) { *out = link; return MPI_SUCCESS; }
+  MPI_Comm l = MPI_COMM_NULL;
+  rc = mswk_connect(port, MPI_INFO_NULL, 0, MPI_COMM_SELF, &l, 1);
+  if (rc == MPI_SUCCESS) rc = mswk_send(&rank, 1, MPI_INT, 0, TAG_RANK, l);
+  if (rc != MPI_SUCCESS && l != MPI_COMM_NULL) mswk_disconnect(&l);
+  if (rc == MPI_SUCCESS) *out = l;
+  return rc;
+}
+
+static int across_domains(int connect, const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  int size = 0, rank = 0;
+  PMPI_Comm_size(comm, &size);
+  PMPI_Comm_rank(comm, &rank);
+  *newcomm = MPI_COMM_NULL;
+  int rc = ensure_started();
+  if (rc != MPI_SUCCESS) return rc;
+  if (size == 1) {
+    MPI_Comm c = MPI_COMM_NULL;
+    rc = connect ? mswk_connect(port, info, root, comm, &c, 1) : mswk_accept(port, info, root, comm, &c, 1);
+    if (rc != MPI_SUCCESS || !mswk_comm_is_link(c)) { *newcomm = c; return rc; } /* within one job: Open MPI's */
+    return single_side(c, newcomm);
+  }
+  /* a group: the root decides (a port of another job's process, or for accept whoever comes) */
+  int across = 1;
+  if (connect) {
+    if (rank == root) across = mswk_port_across_jobs(port);
+    PMPI_Bcast(&across, 1, MPI_INT, root, comm);
+    if (!across) return connect ? PMPI_Comm_connect(port, info, root, comm, newcomm) : PMPI_Comm_accept(port, info, root, comm, newcomm);
+  }
+  MPI_Comm link = MPI_COMM_NULL;
+  if (rank == root) {
+    rc = connect ? mswk_connect(port, info, 0, MPI_COMM_SELF, &link, 1) : mswk_accept(port, info, 0, MPI_COMM_SELF, &link, 1);
+    if (rc == MPI_SUCCESS && !mswk_comm_is_link(link)) {
+      refuse("MPI_Comm_accept over a group of %d processes in a domain-split job: the peer is in this process's own "
+             "job; only peers of other failure domains can be met by a group here", size);
+      PMPI_Comm_disconnect(&link);
+      rc = MPI_ERR_OTHER;
+    }
+  }
+  return group_side(rc, link, root, comm, newcomm);
+}
+
+HIDDEN_FN int domain_comm_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  if (!(is_child || spawned_any)) return PMPI_Comm_connect(port, info, root, comm, newcomm);
+  return across_domains(1, port, info, root, comm, newcomm);
+}
+
+HIDDEN_FN int domain_comm_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  if (!(is_child || spawned_any)) return PMPI_Comm_accept(port, info, root, comm, newcomm);
+  return across_domains(0, port, info, root, comm, newcomm);
+}
+
 static int end_standin(MPI_Comm *comm) {
   int s = find_standin(*comm);
   if (s < 0) {
@@ -820,6 +1018,12 @@ API int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *st
   return domain_probe(source, tag, comm, 0, flag, status);
 }
 API int MPI_Comm_disconnect(MPI_Comm *comm) { return domain_comm_disconnect(comm); }
+API int MPI_Comm_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  return domain_comm_connect(port, info, root, comm, newcomm);
+}
+API int MPI_Comm_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  return domain_comm_accept(port, info, root, comm, newcomm);
+}
 API int MPI_Comm_free(MPI_Comm *comm) { return domain_comm_free(comm); }
 API int MPI_Comm_remote_size(MPI_Comm comm, int *size) { return domain_comm_remote_size(comm, size); }
 API int MPI_Comm_test_inter(MPI_Comm comm, int *flag) { return domain_comm_test_inter(comm, flag); }
