@@ -154,15 +154,25 @@ static int live_kids(int d) {
  * of them dies or one of its nodes is lost) — leaves its node in use. The remote shell may
  * report a moment after the children's sockets closed: up to 2 s are given to it, once per
  * domain. A domain whose children are all gone is ended after 3 s if its mpiexec lingers. */
+static int node_answers(int n);
+
 static void review_children(void) {
+  static int probed[MAXNODES]; /* this pass: 1 answered */
+  memset(probed, 0, sizeof probed);
   for (int k = 0; k < MAXKIDS; k++) {
     if (!kids[k].used || !kids[k].key[0]) continue;
-    int d = kids[k].domain, unreachable = 0;
+    int d = kids[k].domain, n = kids[k].node, unreachable = 0;
     if (mswk_peer_status(kids[k].key, &unreachable) != 0) continue; /* alive, or no verdict yet */
-    if (unreachable) exclude_node(kids[k].node, "its child stopped answering");
+    if (unreachable) exclude_node(n, "its child stopped answering");
     else {
       if (!domains[d].waited) { poll_launcher(d, 2000); domains[d].waited = 1; }
       if (domains[d].ended && domains[d].status == 255) exclude_node(domains[d].head, "its children's launcher was lost");
+      /* a killed node's connections may also end at once (host unreachable) rather than fall
+       * silent: the node itself is asked, once per pass */
+      if (!nodes[n].excluded && !probed[n]) {
+        if (node_answers(n)) probed[n] = 1;
+        else exclude_node(n, "it does not answer");
+      }
     }
     kids[k].used = 0;
   }
@@ -531,6 +541,14 @@ static int spawn_domain(int ncx, const context_t *cx, MPI_Comm *links, int errco
   return rc;
 }
 
+static int excluded_count(void) {
+  int n = 0;
+  pthread_mutex_lock(&kids_mu);
+  for (int i = 0; i < nnodes; i++) n += nodes[i].excluded;
+  pthread_mutex_unlock(&kids_mu);
+  return n;
+}
+
 static int info_value(MPI_Info info, const char *key, char *v, int len) {
   int flag = 0;
   if (info == MPI_INFO_NULL) return 0;
@@ -573,7 +591,16 @@ static int domain_spawn(int count, char *commands[], char **argvs[], const int m
     if (info_value(info, "wdir", wdirs[c], 4096)) cx[c].wdir = wdirs[c];
   }
   MPI_Comm *children = calloc((size_t)total, sizeof(MPI_Comm));
-  rc = spawn_domain(count, cx, children, errcodes);
+  /* a launch that failed because a node turned out lost (now excluded) is made again on the
+   * others, unless the program named its hosts */
+  int named = 0;
+  for (int c = 0; c < count; c++) if (cx[c].host) named = 1;
+  for (int attempt = 0;; attempt++) {
+    int excluded_before = excluded_count();
+    rc = spawn_domain(count, cx, children, errcodes);
+    if (rc == MPI_SUCCESS || named || attempt == 2 || excluded_count() == excluded_before) break;
+    fprintf(stderr, "jmswk: MPI_Comm_spawn: starting again without the node(s) found lost\n");
+  }
   free(cx);
   free(hosts);
   free(wdirs);
