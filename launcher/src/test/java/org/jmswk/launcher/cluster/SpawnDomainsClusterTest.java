@@ -144,6 +144,7 @@ class SpawnDomainsClusterTest {
     String out = runWithFault(Master.JAVA_ALL_IN_ONE_CALL, cluster -> cluster.killNode("node2"));
     assertTrue(out.contains("master: spawned 4 workers in one call"), out);
     assertSurvived(out, true);
+    assertTrue(out.contains("tasks done, 4 workers lost"), "the call's other three workers ended with node2's\n" + out);
     assertEquals(1, out.lines().filter(l -> l.matches("jmswk: node \\S+ excluded.*")).count(), "only node2 excluded\n" + out);
   }
 
