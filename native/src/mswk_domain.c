@@ -1,28 +1,33 @@
 /*
- * Domain-split MPI_Comm_spawn (PMPI interposition) for C programs built with jmswk-mpicc.
+ * Domain-split MPI_Comm_spawn (PMPI interposition) for C programs built with jmswk-mpicc and for
+ * the Java binding (through the hidden domain_* functions).
  *
  * Open MPI 4.1 ends an mpirun job when it loses one of its daemons, so workers spawned into the
  * master's job die with any node. In a multi-node `jmswk sub --mswk` job (JMSWK_OMPI_SERVER set,
- * the job's hostfile names nodes besides this one, JMSWK_DOMAIN_SPAWN not 0) MPI_Comm_spawn here
- * starts each child by an mpiexec of its own on a worker node (over ssh, as TaskFarm's
- * NodeDomainStarter does), joined to the job's ompi-server, and the spawn never enters Open MPI:
+ * the job's hostfile names nodes besides this one, JMSWK_DOMAIN_SPAWN not 0) each spawn CALL
+ * starts its children by one mpiexec of their own (over ssh to the first child's node, joined to
+ * the job's ompi-server; --host names every child's node), and the spawn never enters Open MPI:
  *
- *  - the parent opens one port per child and passes it in the child's environment
- *    (JMSWK_SPAWN_PORT, also JMSWK_MSWK_PARENT so the child watches its parent); the child's
- *    liveness service connects to it at MPI_Init, and both sides meet over a Mswk link;
- *  - the intercommunicator MPI_Comm_spawn returns and the child's MPI_Comm_get_parent are
- *    stand-ins (duplicates of MPI_COMM_SELF registered here) whose MPI_Send/MPI_Recv go over
- *    those links, MPI_Comm_remote_size/MPI_Comm_test_inter answer as for the real thing, and
- *    MPI_Comm_disconnect/MPI_Comm_free end the links (the Mswk "bye");
- *  - later FJMPI_Mswk_connect/accept between such processes go over links too (mswk.c:
- *    mswk_domain_active), so every master-worker wait is bounded by the liveness verdict.
+ *  - the children of one call share one MPI_COMM_WORLD, as MPI defines; the parent opens a port
+ *    per child and passes them in the environment (JMSWK_SPAWN_PORT_<world rank>; also
+ *    JMSWK_MSWK_PARENT so each child watches its parent); each child's liveness service
+ *    connects to its port at MPI_Init, and parent and child meet over a Mswk link;
+ *  - the intercommunicator MPI_Comm_spawn returns (one link per child, world-rank order) and the
+ *    child's MPI_Comm_get_parent are stand-ins (duplicates of MPI_COMM_SELF registered here) whose
+ *    MPI_Send/MPI_Recv/MPI_Probe go over those links, MPI_Comm_remote_size/MPI_Comm_test_inter
+ *    answer as for the real thing, and MPI_Comm_disconnect/MPI_Comm_free end the links;
+ *  - plain MPI_Comm_connect/accept across failure domains, and FJMPI_Mswk_connect/accept between
+ *    such processes (mswk.c: mswk_domain_active), go over links too, so every master-worker wait
+ *    is bounded by the liveness verdict.
  *
  * A stand-in is an MPI communicator handle, so the program may pass it anywhere; only the calls
- * interposed here know what it stands for. Placement: the node with the fewest live children per
- * slot (hostfile order on ties), never a node found lost: a child that became unreachable
- * (heartbeat silence) or whose launcher was killed (its ssh ended with 255) excludes its node
- * for the rest of the job (also written to $JMSWK_JOB_DIR/failed-nodes); a child process that
- * merely died leaves its node in use.
+ * interposed here know what it stands for. Placement: per child the node with the fewest live
+ * children per slot (hostfile order on ties), never a node found lost. A node is excluded for the
+ * rest of the job (also written to $JMSWK_JOB_DIR/failed-nodes) only when it is to blame: a child
+ * there became unreachable (heartbeat silence), the call's launcher was lost (its ssh ended with
+ * 255), or a child there died and the node does not answer the remote shell. A child that merely
+ * died - killed, or ended with a sibling (4.1 ends every process of an mpiexec when one dies) -
+ * leaves its node in use.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -402,6 +407,19 @@ static int find_standin(MPI_Comm c) {
   return -1;
 }
 
+/* A stand-in intercommunicator in table slot `slot` for n links (rank order; the table owns links). */
+static MPI_Comm new_standin(int slot, int n, MPI_Comm *links, const char *name) {
+  MPI_Comm c;
+  PMPI_Comm_dup(MPI_COMM_SELF, &c);
+  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
+  PMPI_Comm_set_name(c, name);
+  standins[slot].comm = c;
+  standins[slot].n = n;
+  standins[slot].children = links;
+  standins[slot].used = 1;
+  return c;
+}
+
 static int start_timeout_ms(void) {
   const char *e = getenv("JMSWK_WORKER_START_TIMEOUT_S");
   if (e && atoi(e) > 0) return atoi(e) * 1000;
@@ -608,15 +626,7 @@ static int domain_spawn(int count, char *commands[], char **argvs[], const int m
     free(children);
     return rc;
   }
-  MPI_Comm c;
-  PMPI_Comm_dup(MPI_COMM_SELF, &c);
-  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
-  PMPI_Comm_set_name(c, "jmswk spawn stand-in");
-  standins[slot].comm = c;
-  standins[slot].n = total;
-  standins[slot].children = children;
-  standins[slot].used = 1;
-  *intercomm = c;
+  *intercomm = new_standin(slot, total, children, "jmswk spawn stand-in");
   return MPI_SUCCESS;
 }
 
@@ -867,15 +877,7 @@ static int single_side(MPI_Comm link, MPI_Comm *out) {
     free(links);
     return rc;
   }
-  MPI_Comm c;
-  PMPI_Comm_dup(MPI_COMM_SELF, &c);
-  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
-  PMPI_Comm_set_name(c, "jmswk group stand-in");
-  standins[slot].comm = c;
-  standins[slot].n = n;
-  standins[slot].children = links;
-  standins[slot].used = 1;
-  *out = c;
+  *out = new_standin(slot, n, links, "jmswk group stand-in");
   return MPI_SUCCESS;
 }
 
