@@ -29,8 +29,8 @@ import org.jmswk.launcher.cluster.Cluster;
  * mpiexec across the 4 nodes): its spawn figure is that call's time.
  */
 final class SpawnCostBench {
-  static final List<String> LANGUAGES = List.of("C", "Java", ALL_IN_ONE_CALL);
   static final String ALL_IN_ONE_CALL = "Java, 4 per call";
+  static final List<String> LANGUAGES = List.of("C", "Java", ALL_IN_ONE_CALL);
   private static final int WORKER_NODES = 4;
   private static final int TASKS = 40;
   private static final long JOB_BOUND_S = 300;
