@@ -525,8 +525,9 @@ static int spawn_domain(int ncx, const context_t *cx, MPI_Comm *links, int errco
     }
     if (met < total) {
       /* MPI: all or nothing. The domain is ended first (its children die with it), then the
-       * links of those that met are released. Nodes of children that never came are excluded
-       * when they were given the whole start bound, or do not answer the remote shell. */
+       * links of those that met are released. The node of the child that did not come within
+       * the whole start bound is excluded; the nodes of the others that had not met yet only
+       * when they do not answer the remote shell. */
       pthread_mutex_lock(&kids_mu);
       kill(domains[d].ssh, SIGTERM);
       poll_launcher(d, 2000);
@@ -536,7 +537,7 @@ static int spawn_domain(int ncx, const context_t *cx, MPI_Comm *links, int errco
         int n = node_of[r], dup = 0;
         for (int j = met; j < r; j++) if (node_of[j] == n) dup = 1;
         if (dup || nodes[n].excluded) continue;
-        if (why == 2) exclude_node(n, "its child did not start");
+        if (why == 2 && n == node_of[met]) exclude_node(n, "its child did not start");
         else if (!node_answers(n)) exclude_node(n, "it does not answer");
       }
       for (int r = 0; r < total; r++) kids[kid[r]].used = 0;
