@@ -2,9 +2,10 @@
 # A Java master in the vendor guide's style (org.jmswk.examples.spawn.GuideSpawnMaster), the twin
 # of examples/spawn-c: MPI.COMM_SELF.spawn of one worker per call, the port name sent over the
 # spawn intercommunicator, then Mswk.accept/connect exchanges with plain send/probe/recv, a lost
-# worker replaced. In a multi-node `jmswk sub --mswk` job libjmswk starts each spawned worker by
-# an mpiexec of its own on its node (a failure domain per worker), so a lost node costs only its
-# worker.  Arguments: [workers] [tasks] [task_ms]
+# worker replaced. In a multi-node `jmswk sub --mswk` job libjmswk starts the workers of each
+# spawn call by an mpiexec of their own (a failure domain per call), so a lost node costs only
+# the workers of its call.  Arguments: [workers] [tasks] [task_ms] [one|all] (all: the first
+# workers in one spawn call, one world, as the reference flow; lost ones replaced one per call)
 #PJM -L "node=5"
 #PJM --mpi "proc=1"
 #PJM -L "elapse=10:00"

@@ -10,9 +10,7 @@
 #PJM -s
 JAVA=${JMSWK_JAVA:-java}
 CP=${JMSWK_CLASSPATH:-${JMSWK_HOME:-/opt/jmswk}/lib/jmswk.jar}
-# The reference flow spawns all workers in one call and they connect as one world (a root), which
-# failure domains of one process each cannot give: in a multi-node --mswk job such a spawn would
-# be refused (MPI_ERR_SPAWN). So this job keeps Open MPI's own spawn (a lost node ends the job);
-# for a Java master whose workers survive a lost node, see examples/spawn-java (one worker per call).
-export JMSWK_DOMAIN_SPAWN=0
+# In a multi-node `jmswk sub --mswk` job the workers of this one spawn call get a failure domain
+# of their own (one mpiexec on their nodes, one world as MPI defines), and the job's mpiexec keeps
+# the master's Open MPI job to its node, so a lost slave node does not take the master with it.
 mpiexec "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.jmswk.examples.spawn.SpawnMaster "$@"

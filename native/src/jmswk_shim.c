@@ -261,14 +261,14 @@ API int jmswk_close_port(const char *port) { return MPI_Close_port(port); }
 
 API int jmswk_comm_accept(const char *port, jmswk_handle info, int root, jmswk_handle c, jmswk_handle *out) {
   MPI_Comm n = MPI_COMM_NULL;
-  int rc = MPI_Comm_accept(port, to_info(info), root, to_comm(c), &n);
+  int rc = domain_comm_accept(port, to_info(info), root, to_comm(c), &n);
   if (rc == MPI_SUCCESS) rc = returns_errors(n);
   *out = from_comm(n);
   return rc;
 }
 API int jmswk_comm_connect(const char *port, jmswk_handle info, int root, jmswk_handle c, jmswk_handle *out) {
   MPI_Comm n = MPI_COMM_NULL;
-  int rc = MPI_Comm_connect(port, to_info(info), root, to_comm(c), &n);
+  int rc = domain_comm_connect(port, to_info(info), root, to_comm(c), &n);
   if (rc == MPI_SUCCESS) rc = returns_errors(n);
   *out = from_comm(n);
   return rc;

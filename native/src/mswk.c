@@ -871,7 +871,7 @@ HIDDEN int mswk_connect(const char *port, MPI_Info info, int root, MPI_Comm comm
     }
   }
   MPI_Comm r = MPI_COMM_NULL;
-  rc = MPI_Comm_connect(port, info, root, comm, &r);
+  rc = PMPI_Comm_connect(port, info, root, comm, &r);
   return rendezvous_done(rc, r, key, port, newcomm);
 }
 
@@ -922,7 +922,7 @@ HIDDEN int mswk_accept(const char *port, MPI_Info info, int root, MPI_Comm comm,
     sig_send(key, 'G', port);
   }
   MPI_Comm r = MPI_COMM_NULL;
-  rc = MPI_Comm_accept(port, info, root, comm, &r);
+  rc = PMPI_Comm_accept(port, info, root, comm, &r);
   return rendezvous_done(rc, r, key, port, newcomm);
 }
 
@@ -1046,6 +1046,14 @@ HIDDEN int mswk_peer_status(const char *key, int *unreachable) {
   return FJMPI_Mswk_peer_state(key);
 }
 HIDDEN int mswk_err_peer_dead(void) { return err_peer_dead; }
+HIDDEN int mswk_err_timeout(void) { return err_timeout; }
+/* Whether port belongs to a process of another Open MPI job family (another mpiexec). */
+HIDDEN int mswk_port_across_jobs(const char *port) {
+  char key[KEYLEN];
+  owner_key(port, key);
+  long mine = job_family(self_key), theirs = job_family(key);
+  return mine >= 0 && theirs >= 0 && mine != theirs;
+}
 /* The peer an accept on port waits for (so its death ends the accept at once). */
 HIDDEN void mswk_expect(const char *port, const char *key) {
   pthread_mutex_lock(&mu);

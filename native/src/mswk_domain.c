@@ -1,28 +1,33 @@
 /*
- * Domain-split MPI_Comm_spawn (PMPI interposition) for C programs built with jmswk-mpicc.
+ * Domain-split MPI_Comm_spawn (PMPI interposition) for C programs built with jmswk-mpicc and for
+ * the Java binding (through the hidden domain_* functions).
  *
  * Open MPI 4.1 ends an mpirun job when it loses one of its daemons, so workers spawned into the
  * master's job die with any node. In a multi-node `jmswk sub --mswk` job (JMSWK_OMPI_SERVER set,
- * the job's hostfile names nodes besides this one, JMSWK_DOMAIN_SPAWN not 0) MPI_Comm_spawn here
- * starts each child by an mpiexec of its own on a worker node (over ssh, as TaskFarm's
- * NodeDomainStarter does), joined to the job's ompi-server, and the spawn never enters Open MPI:
+ * the job's hostfile names nodes besides this one, JMSWK_DOMAIN_SPAWN not 0) each spawn CALL
+ * starts its children by one mpiexec of their own (over ssh to the first child's node, joined to
+ * the job's ompi-server; --host names every child's node), and the spawn never enters Open MPI:
  *
- *  - the parent opens one port per child and passes it in the child's environment
- *    (JMSWK_SPAWN_PORT, also JMSWK_MSWK_PARENT so the child watches its parent); the child's
- *    liveness service connects to it at MPI_Init, and both sides meet over a Mswk link;
- *  - the intercommunicator MPI_Comm_spawn returns and the child's MPI_Comm_get_parent are
- *    stand-ins (duplicates of MPI_COMM_SELF registered here) whose MPI_Send/MPI_Recv go over
- *    those links, MPI_Comm_remote_size/MPI_Comm_test_inter answer as for the real thing, and
- *    MPI_Comm_disconnect/MPI_Comm_free end the links (the Mswk "bye");
- *  - later FJMPI_Mswk_connect/accept between such processes go over links too (mswk.c:
- *    mswk_domain_active), so every master-worker wait is bounded by the liveness verdict.
+ *  - the children of one call share one MPI_COMM_WORLD, as MPI defines; the parent opens a port
+ *    per child and passes them in the environment (JMSWK_SPAWN_PORT_<world rank>; also
+ *    JMSWK_MSWK_PARENT so each child watches its parent); each child's liveness service
+ *    connects to its port at MPI_Init, and parent and child meet over a Mswk link;
+ *  - the intercommunicator MPI_Comm_spawn returns (one link per child, world-rank order) and the
+ *    child's MPI_Comm_get_parent are stand-ins (duplicates of MPI_COMM_SELF registered here) whose
+ *    MPI_Send/MPI_Recv/MPI_Probe go over those links, MPI_Comm_remote_size/MPI_Comm_test_inter
+ *    answer as for the real thing, and MPI_Comm_disconnect/MPI_Comm_free end the links;
+ *  - plain MPI_Comm_connect/accept across failure domains, and FJMPI_Mswk_connect/accept between
+ *    such processes (mswk.c: mswk_domain_active), go over links too, so every master-worker wait
+ *    is bounded by the liveness verdict.
  *
  * A stand-in is an MPI communicator handle, so the program may pass it anywhere; only the calls
- * interposed here know what it stands for. Placement: the node with the fewest live children per
- * slot (hostfile order on ties), never a node found lost: a child that became unreachable
- * (heartbeat silence) or whose launcher was killed (its ssh ended with 255) excludes its node
- * for the rest of the job (also written to $JMSWK_JOB_DIR/failed-nodes); a child process that
- * merely died leaves its node in use.
+ * interposed here know what it stands for. Placement: per child the node with the fewest live
+ * children per slot (hostfile order on ties), never a node found lost. A node is excluded for the
+ * rest of the job (also written to $JMSWK_JOB_DIR/failed-nodes) only when it is to blame: a child
+ * there became unreachable (heartbeat silence), the call's launcher was lost (its ssh ended with
+ * 255), or a child there died and the node does not answer the remote shell. A child that merely
+ * died - killed, or ended with a sibling (4.1 ends every process of an mpiexec when one dies) -
+ * leaves its node in use.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -101,10 +106,19 @@ static void refuse(const char *fmt, ...) {
 
 HIDDEN_FN const char *mswk_domain_refusal(void) { return refusal; }
 
-/* ---- children and their launchers ---------------------------------------------------- */
-static struct { pid_t ssh; int node; char key[64]; int status; int ended; int used; } kids[MAXKIDS];
+/* ---- spawn calls (failure domains) and their children ----------------------------------
+ * One failure domain per spawn call: one launcher (ssh to the domain's head node, running one
+ * mpiexec for all of the call's children, so they share an MPI_COMM_WORLD as MPI defines). */
+static struct { pid_t ssh; int head; int status; int ended; int used; int waited; double empty_since; } domains[MAXKIDS];
+static struct { int domain; int node; char key[64]; int used; } kids[MAXKIDS];
 static pthread_mutex_t kids_mu = PTHREAD_MUTEX_INITIALIZER;
 static int spawned_any, is_child;
+
+static double mono_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static void exclude_node(int n, const char *why) {
   if (nodes[n].excluded) return;
@@ -117,13 +131,13 @@ static void exclude_node(int n, const char *why) {
   if (f) { fprintf(f, "%s\n", nodes[n].name); fclose(f); }
 }
 
-static void poll_launcher(int k, int wait_ms) {
-  for (int waited = 0; !kids[k].ended; waited += 50) {
+static void poll_launcher(int d, int wait_ms) {
+  for (int waited = 0; !domains[d].ended; waited += 50) {
     int st = 0;
-    pid_t r = waitpid(kids[k].ssh, &st, WNOHANG);
-    if (r == kids[k].ssh) {
-      kids[k].ended = 1;
-      kids[k].status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    pid_t r = waitpid(domains[d].ssh, &st, WNOHANG);
+    if (r == domains[d].ssh) {
+      domains[d].ended = 1;
+      domains[d].status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
       break;
     }
     if (r < 0 || waited >= wait_ms) break;
@@ -132,34 +146,79 @@ static void poll_launcher(int k, int wait_ms) {
   }
 }
 
-/* Forgets children that are gone, excluding their node where the node is to blame: silence
- * (lost, cut off) or a launcher ended by a signal/broken connection (ssh's 255). The remote
- * shell may report a moment after the child's sockets closed: up to 2 s are given to it. */
+static int live_kids(int d) {
+  int n = 0;
+  for (int k = 0; k < MAXKIDS; k++) if (kids[k].used && kids[k].domain == d) n++;
+  return n;
+}
+
+/* Forgets children that are gone, excluding a node only where the node is to blame: a child
+ * there fell silent (node lost, cut off), or its domain's launcher ended with ssh's 255 (the
+ * head node's mpiexec lost with its connection). A child that died while its node answers —
+ * killed, or taken down with a sibling (Open MPI 4.1 ends every process of an mpiexec when one
+ * of them dies or one of its nodes is lost) — leaves its node in use. The remote shell may
+ * report a moment after the children's sockets closed: up to 2 s are given to it, once per
+ * domain. A domain whose children are all gone is ended after 3 s if its mpiexec lingers. */
+static int node_answers(int n);
+
 static void review_children(void) {
+  static int probed[MAXNODES]; /* this pass: 1 answered */
+  memset(probed, 0, sizeof probed);
   for (int k = 0; k < MAXKIDS; k++) {
-    if (!kids[k].used) continue;
-    int unreachable = 0, state = kids[k].key[0] ? mswk_peer_status(kids[k].key, &unreachable) : 1;
-    poll_launcher(k, 0);
-    if (state != 0 && !kids[k].ended) continue;
-    if (state == 0 && !unreachable) poll_launcher(k, 2000);
-    if (unreachable) exclude_node(kids[k].node, "its child stopped answering");
-    else if (kids[k].ended && kids[k].status == 255) exclude_node(kids[k].node, "its child's launcher was lost");
-    if (!kids[k].ended) kill(kids[k].ssh, SIGTERM); /* what is left of a lost domain */
-    if (state == 0 || kids[k].ended) kids[k].used = 0;
+    if (!kids[k].used || !kids[k].key[0]) continue;
+    int d = kids[k].domain, n = kids[k].node, unreachable = 0;
+    if (mswk_peer_status(kids[k].key, &unreachable) != 0) continue; /* alive, or no verdict yet */
+    if (unreachable) exclude_node(n, "its child stopped answering");
+    else {
+      if (!domains[d].waited) { poll_launcher(d, 2000); domains[d].waited = 1; }
+      if (domains[d].ended && domains[d].status == 255) exclude_node(domains[d].head, "its children's launcher was lost");
+      /* a killed node's connections may also end at once (host unreachable) rather than fall
+       * silent: the node itself is asked, once per pass */
+      if (!nodes[n].excluded && !probed[n]) {
+        if (node_answers(n)) probed[n] = 1;
+        else exclude_node(n, "it does not answer");
+      }
+    }
+    kids[k].used = 0;
+  }
+  double now = mono_ms();
+  for (int d = 0; d < MAXKIDS; d++) {
+    if (!domains[d].used || live_kids(d) > 0) continue;
+    poll_launcher(d, 0);
+    if (domains[d].ended) { domains[d].used = 0; continue; }
+    if (domains[d].empty_since == 0) domains[d].empty_since = now;
+    else if (now - domains[d].empty_since > 3000) kill(domains[d].ssh, SIGTERM); /* what is left of a lost domain */
   }
 }
 
-static int choose_node(const char *wanted) {
-  int best = -1;
-  double best_load = 1e300;
-  for (int n = 0; n < nnodes; n++) {
-    if (nodes[n].excluded || (wanted && strcmp(nodes[n].name, wanted) != 0)) continue;
-    int running = 0;
-    for (int k = 0; k < MAXKIDS; k++) if (kids[k].used && kids[k].node == n) running++;
-    double load = running / (double)nodes[n].slots;
-    if (load < best_load) { best = n; best_load = load; }
+/* Nodes for n children: each the node with the fewest live children per slot (hostfile order on
+ * ties), counting those chosen before it; never an excluded node; only `wanted` when given.
+ * load[] holds the running count per node. -1 when no node is usable. */
+static int choose_nodes(int n, const char *wanted, int *load, int *out) {
+  for (int i = 0; i < n; i++) {
+    int best = -1;
+    double best_load = 1e300;
+    for (int m = 0; m < nnodes; m++) {
+      if (nodes[m].excluded || (wanted && strcmp(nodes[m].name, wanted) != 0)) continue;
+      double l = load[m] / (double)nodes[m].slots;
+      if (l < best_load) { best = m; best_load = l; }
+    }
+    if (best < 0) return -1;
+    out[i] = best;
+    load[best]++;
   }
-  return best;
+  /* ranks of one node next to each other, nodes in the order first chosen: the mapping
+   * mpiexec makes of "--host a:2,b:1" */
+  int *grouped = malloc(sizeof(int) * (size_t)n), g = 0;
+  for (int i = 0; i < n; i++) {
+    int seen = 0;
+    for (int j = 0; j < i; j++) if (out[j] == out[i]) seen = 1;
+    if (seen) continue;
+    for (int j = i; j < n; j++) if (out[j] == out[i]) grouped[g++] = out[i];
+  }
+  memcpy(out, grouped, sizeof(int) * (size_t)n);
+  free(grouped);
+  return 0;
 }
 
 /* POSIX single quoting into out (the one string ssh passes to the remote shell). */
@@ -188,13 +247,28 @@ static int forwarded(const char *kv) {
   return ok;
 }
 
-/* Starts one child on node n: ssh NODE "cd WDIR && exec env K=V... mpiexec --ompi-server
- * file:URI -n 1 COMMAND ARGV...". Returns the ssh pid, or -1. */
-static pid_t launch(int n, const char *wdir, const char *port, const char *command, char *argv[]) {
+/* Appends name (its first n bytes; n 0: all of it) to a ';'-separated list. */
+static void list_add(char **list, size_t *len, size_t *cap, const char *name, size_t n) {
+  if (n == 0) n = strlen(name);
+  if (n == 0) return;
+  if (*len + n + 2 > *cap) { *cap = (*len + n + 2) * 2; *list = realloc(*list, *cap); }
+  if (*len) (*list)[(*len)++] = ';';
+  memcpy(*list + *len, name, n);
+  *len += n;
+  (*list)[*len] = 0;
+}
+
+/* One command of a spawn call (MPI_Comm_spawn has one, MPI_Comm_spawn_multiple count). */
+typedef struct { const char *command; char **argv; int n; const char *host; const char *wdir; } context_t;
+
+/* The remote command of a domain: "cd WDIR && exec env K=V... mpiexec --ompi-server file:URI
+ * [--host a:2,b:1] -n N1 CMD1 ARGV1... [: -n N2 CMD2 ...]"; child r meets the parent on
+ * JMSWK_SPAWN_PORT_r (its world rank), JMSWK_SPAWN_PORT marks a domain child. */
+static char *domain_command(int ncx, const context_t *cx, int total, char **ports, const int *node_of) {
   size_t len = 0, cap = 4096;
   char *cmd = malloc(cap);
   char cwd[4096];
-  if (!wdir) wdir = getcwd(cwd, sizeof cwd) ? cwd : "/";
+  const char *wdir = cx[0].wdir ? cx[0].wdir : getcwd(cwd, sizeof cwd) ? cwd : "/";
   len = (size_t)snprintf(cmd, cap, "cd");
   append_quoted(&cmd, &len, &cap, wdir);
   const char *mid = " && exec env";
@@ -202,24 +276,82 @@ static pid_t launch(int n, const char *wdir, const char *port, const char *comma
   strcpy(cmd + len, mid);
   len += strlen(mid);
   char kv[MPI_MAX_PORT_NAME + 64];
-  for (char **e = environ; *e; e++) if (forwarded(*e)) append_quoted(&cmd, &len, &cap, *e);
-  snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT=%s", port);
+  /* children on other nodes get only the variables mca_base_env_list names (the job may set
+   * it already; Open MPI refuses -x alongside it): ours are added to the list */
+  const char *list_var = "OMPI_MCA_mca_base_env_list=";
+  size_t ll = 0, lcap = 256;
+  char *list = malloc(lcap);
+  list[0] = 0;
+  for (char **e = environ; *e; e++) {
+    if (!forwarded(*e)) continue;
+    if (strncmp(*e, list_var, strlen(list_var)) == 0) { list_add(&list, &ll, &lcap, *e + strlen(list_var), 0); continue; }
+    append_quoted(&cmd, &len, &cap, *e);
+    if (strncmp(*e, "OMPI_MCA_", 9) != 0 && strchr(*e, '=')) list_add(&list, &ll, &lcap, *e, (size_t)(strchr(*e, '=') - *e));
+  }
+  list_add(&list, &ll, &lcap, "JMSWK_SPAWN_PORT", 0);
+  list_add(&list, &ll, &lcap, "JMSWK_MSWK_PARENT", 0);
+  for (int r = 0; r < total; r++) {
+    snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT_%d", r);
+    list_add(&list, &ll, &lcap, kv, 0);
+  }
+  char *list_kv = malloc(strlen(list_var) + ll + 1);
+  sprintf(list_kv, "%s%s", list_var, list);
+  append_quoted(&cmd, &len, &cap, list_kv);
+  free(list_kv);
+  free(list);
+  snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT=%s", ports[0]);
   append_quoted(&cmd, &len, &cap, kv);
-  snprintf(kv, sizeof kv, "JMSWK_MSWK_PARENT=%s", port);
+  for (int r = 0; r < total; r++) {
+    snprintf(kv, sizeof kv, "JMSWK_SPAWN_PORT_%d=%s", r, ports[r]);
+    append_quoted(&cmd, &len, &cap, kv);
+  }
+  snprintf(kv, sizeof kv, "JMSWK_MSWK_PARENT=%s", ports[0]);
   append_quoted(&cmd, &len, &cap, kv);
   char file_uri[1100];
   snprintf(file_uri, sizeof file_uri, "file:%s", server_uri);
-  const char *pre[] = {"mpiexec", "--ompi-server", file_uri, "-n", "1", command, NULL};
-  for (int i = 0; pre[i]; i++) append_quoted(&cmd, &len, &cap, pre[i]);
-  for (int i = 0; argv && argv[i]; i++) append_quoted(&cmd, &len, &cap, argv[i]);
+  append_quoted(&cmd, &len, &cap, "mpiexec");
+  append_quoted(&cmd, &len, &cap, "--ompi-server");
+  append_quoted(&cmd, &len, &cap, file_uri);
+  int remote = 0;
+  for (int r = 0; r < total; r++) if (node_of[r] != node_of[0]) remote = 1;
+  if (remote || total > 1) {
+    /* every child's node with its count, in rank order (node_of is grouped by node) */
+    size_t hl = 0, hcap = (size_t)total * (NODELEN + 16) + 1;
+    char *hosts = malloc(hcap);
+    hosts[0] = 0;
+    for (int r = 0; r < total; r++) {
+      int first = 1, count = 0;
+      for (int j = 0; j < r; j++) if (node_of[j] == node_of[r]) first = 0;
+      if (!first) continue;
+      for (int j = 0; j < total; j++) if (node_of[j] == node_of[r]) count++;
+      hl += (size_t)snprintf(hosts + hl, hcap - hl, "%s%s:%d", hl ? "," : "", nodes[node_of[r]].name, count);
+    }
+    append_quoted(&cmd, &len, &cap, "--host");
+    append_quoted(&cmd, &len, &cap, hosts);
+    free(hosts);
+  }
+  for (int c = 0; c < ncx; c++) {
+    char n[16];
+    snprintf(n, sizeof n, "%d", cx[c].n);
+    if (c > 0) append_quoted(&cmd, &len, &cap, ":");
+    append_quoted(&cmd, &len, &cap, "-n");
+    append_quoted(&cmd, &len, &cap, n);
+    if (c > 0 && cx[c].wdir) { append_quoted(&cmd, &len, &cap, "-wdir"); append_quoted(&cmd, &len, &cap, cx[c].wdir); }
+    append_quoted(&cmd, &len, &cap, cx[c].command);
+    for (int i = 0; cx[c].argv && cx[c].argv[i]; i++) append_quoted(&cmd, &len, &cap, cx[c].argv[i]);
+  }
+  return cmd;
+}
 
+/* The remote shell's argument vector for node n running cmd (JMSWK_DOMAIN_RSH, else ssh);
+ * *scratch is freed by the caller. */
+static int rsh_words(int n, char *cmd, char **words, char **scratch) {
   const char *rsh = getenv("JMSWK_DOMAIN_RSH");
-  char *words[64];
   int nw = 0;
-  char *rsh_copy = NULL;
+  *scratch = NULL;
   if (rsh && *rsh) {
-    rsh_copy = strdup(rsh);
-    for (char *t = strtok(rsh_copy, " \t"); t && nw < 60; t = strtok(NULL, " \t")) words[nw++] = t;
+    *scratch = strdup(rsh);
+    for (char *t = strtok(*scratch, " \t"); t && nw < 60; t = strtok(NULL, " \t")) words[nw++] = t;
   } else {
     const char *ssh[] = {"ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=5",
                          "-o", "ServerAliveCountMax=2", NULL};
@@ -228,6 +360,12 @@ static pid_t launch(int n, const char *wdir, const char *port, const char *comma
   words[nw++] = nodes[n].name;
   words[nw++] = cmd;
   words[nw] = NULL;
+  return nw;
+}
+
+static pid_t run_remote(int n, char *cmd) {
+  char *words[64], *scratch;
+  rsh_words(n, cmd, words, &scratch);
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
@@ -238,9 +376,24 @@ static pid_t launch(int n, const char *wdir, const char *port, const char *comma
     fprintf(stderr, "jmswk: cannot run %s: %s\n", words[0], strerror(errno));
     _exit(127);
   }
-  free(cmd);
-  free(rsh_copy);
+  free(scratch);
   return pid;
+}
+
+/* Whether node n runs a command over the remote shell within 15 s (a node that does not is lost). */
+static int node_answers(int n) {
+  char cmd[] = "true";
+  pid_t pid = run_remote(n, cmd);
+  if (pid < 0) return 1;
+  for (int waited = 0; waited < 15000; waited += 100) {
+    int st = 0;
+    if (waitpid(pid, &st, WNOHANG) == pid) return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
+  return 0;
 }
 
 /* ---- stand-in communicators --------------------------------------------------------- */
@@ -254,6 +407,19 @@ static int find_standin(MPI_Comm c) {
   return -1;
 }
 
+/* A stand-in intercommunicator in table slot `slot` for n links (rank order; the table owns links). */
+static MPI_Comm new_standin(int slot, int n, MPI_Comm *links, const char *name) {
+  MPI_Comm c;
+  PMPI_Comm_dup(MPI_COMM_SELF, &c);
+  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
+  PMPI_Comm_set_name(c, name);
+  standins[slot].comm = c;
+  standins[slot].n = n;
+  standins[slot].children = links;
+  standins[slot].used = 1;
+  return c;
+}
+
 static int start_timeout_ms(void) {
   const char *e = getenv("JMSWK_WORKER_START_TIMEOUT_S");
   if (e && atoi(e) > 0) return atoi(e) * 1000;
@@ -261,54 +427,145 @@ static int start_timeout_ms(void) {
   return e && atoi(e) > 0 ? atoi(e) : 60000;
 }
 
-/* One child: a node, a port, its launcher, and the meeting over a link. */
-static int spawn_one(const char *command, char *argv[], const char *host, const char *wdir, MPI_Comm *link) {
+/* Child r's meeting on its port: accepted in 1 s slices, so that a launcher that ended before
+ * its children came ends the wait at once. MPI_SUCCESS, the Mswk error, or 1 (launcher ended)
+ * or 2 (not within the start bound). */
+static int meet_child(const char *port, int d, double deadline, MPI_Comm *link) {
+  for (;;) {
+    MPI_Info info;
+    PMPI_Info_create(&info);
+    PMPI_Info_set(info, "jmswk_timeout_ms", "1000");
+    int rc = mswk_accept(port, info, 0, MPI_COMM_SELF, link, 1);
+    PMPI_Info_free(&info);
+    if (rc == MPI_SUCCESS || rc == mswk_err_peer_dead()) return rc;
+    if (rc != mswk_err_timeout()) return rc;
+    pthread_mutex_lock(&kids_mu);
+    poll_launcher(d, 0);
+    int ended = domains[d].ended;
+    pthread_mutex_unlock(&kids_mu);
+    if (ended) return 1;
+    if (mono_ms() > deadline) return 2;
+  }
+}
+
+/* One spawn call: its children's nodes, one launcher, and a meeting with each child over a
+ * link (links[r] for world rank r). MPI_SUCCESS, or an error with errcodes filled and nothing
+ * left running. */
+static int spawn_domain(int ncx, const context_t *cx, MPI_Comm *links, int errcodes[]) {
+  int total = 0;
+  for (int c = 0; c < ncx; c++) total += cx[c].n;
+  int *node_of = malloc(sizeof(int) * (size_t)total), *load = calloc(MAXNODES, sizeof(int));
   pthread_mutex_lock(&kids_mu);
   review_children();
-  int n = choose_node(host);
+  for (int k = 0; k < MAXKIDS; k++) if (kids[k].used) load[kids[k].node]++;
+  int ok = 1, base = 0;
+  for (int c = 0; c < ncx && ok; base += cx[c].n, c++) ok = choose_nodes(cx[c].n, cx[c].host, load, node_of + base) == 0;
+  int d = -1;
+  if (ok) for (d = 0; d < MAXKIDS && domains[d].used; d++) {}
+  int slots_free = 0;
+  for (int k = 0; k < MAXKIDS && slots_free < total; k++) if (!kids[k].used) slots_free++;
   pthread_mutex_unlock(&kids_mu);
-  if (n < 0) {
+  free(load);
+  int rc = MPI_SUCCESS;
+  if (!ok) {
+    const char *host = NULL;
+    for (int c = 0; c < ncx; c++) if (cx[c].host) host = cx[c].host;
     if (host) refuse("MPI_Comm_spawn: host %s is not a usable worker node of this job", host);
     else refuse("MPI_Comm_spawn: every worker node of this job is excluded");
-    return MPI_ERR_SPAWN;
+    rc = MPI_ERR_SPAWN;
+  } else if (d == MAXKIDS || slots_free < total) {
+    refuse("MPI_Comm_spawn: more than %d children alive at once", MAXKIDS);
+    rc = MPI_ERR_SPAWN;
   }
-  char port[MPI_MAX_PORT_NAME];
-  int rc = PMPI_Open_port(MPI_INFO_NULL, port);
-  if (rc != MPI_SUCCESS) return rc;
-  pid_t pid = launch(n, wdir, port, command, argv);
-  if (pid < 0) { PMPI_Close_port(port); return MPI_ERR_SPAWN; }
-  pthread_mutex_lock(&kids_mu);
-  int k;
-  for (k = 0; k < MAXKIDS && kids[k].used; k++) {}
-  if (k < MAXKIDS) { kids[k].used = 1; kids[k].ssh = pid; kids[k].node = n; kids[k].key[0] = 0; kids[k].ended = 0; }
-  pthread_mutex_unlock(&kids_mu);
-  MPI_Info info;
-  char bound[32];
-  snprintf(bound, sizeof bound, "%d", start_timeout_ms());
-  PMPI_Info_create(&info);
-  PMPI_Info_set(info, "jmswk_timeout_ms", bound);
-  spawned_any = 1;
-  rc = mswk_accept(port, info, 0, MPI_COMM_SELF, link, 1);
-  PMPI_Info_free(&info);
-  PMPI_Close_port(port);
-  pthread_mutex_lock(&kids_mu);
-  if (k < MAXKIDS) {
-    if (rc == MPI_SUCCESS) mswk_comm_peer(*link, kids[k].key);
+  char **ports = calloc((size_t)total, sizeof(char *));
+  for (int r = 0; r < total && rc == MPI_SUCCESS; r++) {
+    ports[r] = malloc(MPI_MAX_PORT_NAME);
+    rc = PMPI_Open_port(MPI_INFO_NULL, ports[r]);
+    if (rc != MPI_SUCCESS) { free(ports[r]); ports[r] = NULL; }
+  }
+  int *kid = malloc(sizeof(int) * (size_t)total);
+  if (rc == MPI_SUCCESS) {
+    char *cmd = domain_command(ncx, cx, total, ports, node_of);
+    pid_t pid = run_remote(node_of[0], cmd);
+    free(cmd);
+    if (pid < 0) rc = MPI_ERR_SPAWN;
     else {
-      /* never came: a node that cannot start a child within the bound is treated as lost */
-      kill(pid, SIGTERM);
-      poll_launcher(k, 2000);
-      exclude_node(n, "its child did not start");
-      kids[k].used = 0;
+      pthread_mutex_lock(&kids_mu);
+      memset(&domains[d], 0, sizeof domains[d]);
+      domains[d].used = 1;
+      domains[d].ssh = pid;
+      domains[d].head = node_of[0];
+      for (int r = 0, k = 0; r < total; r++) {
+        while (kids[k].used) k++;
+        kids[k].used = 1;
+        kids[k].domain = d;
+        kids[k].node = node_of[r];
+        kids[k].key[0] = 0;
+        kid[r] = k;
+      }
+      pthread_mutex_unlock(&kids_mu);
+      spawned_any = 1;
     }
   }
-  pthread_mutex_unlock(&kids_mu);
-  if (rc == MPI_SUCCESS && !mswk_comm_is_link(*link)) {
-    fprintf(stderr, "jmswk: MPI_Comm_spawn: child on %s met without a link (JMSWK_MSWK_LINK=0?)\n", nodes[n].name);
-    mswk_disconnect(link);
-    return MPI_ERR_SPAWN;
+  int met = 0, why = 0;
+  if (rc == MPI_SUCCESS) {
+    double deadline = mono_ms() + start_timeout_ms();
+    for (met = 0; met < total; met++) {
+      int r = meet_child(ports[met], d, deadline, &links[met]);
+      if (r == MPI_SUCCESS && !mswk_comm_is_link(links[met])) {
+        fprintf(stderr, "jmswk: MPI_Comm_spawn: child %d on %s met without a link (JMSWK_MSWK_LINK=0?)\n", met,
+                nodes[node_of[met]].name);
+        mswk_disconnect(&links[met]);
+        r = MPI_ERR_SPAWN;
+      }
+      if (r != MPI_SUCCESS) { why = r == 2 ? 2 : 1; break; }
+      pthread_mutex_lock(&kids_mu);
+      mswk_comm_peer(links[met], kids[kid[met]].key);
+      pthread_mutex_unlock(&kids_mu);
+    }
+    if (met < total) {
+      /* MPI: all or nothing. The domain is ended first (its children die with it), then the
+       * links of those that met are released. The node of the child that did not come within
+       * the whole start bound is excluded; the nodes of the others that had not met yet only
+       * when they do not answer the remote shell. */
+      pthread_mutex_lock(&kids_mu);
+      kill(domains[d].ssh, SIGTERM);
+      poll_launcher(d, 2000);
+      if (!domains[d].ended) { kill(domains[d].ssh, SIGKILL); poll_launcher(d, 2000); }
+      int status = domains[d].status;
+      for (int r = met; r < total; r++) {
+        int n = node_of[r], dup = 0;
+        for (int j = met; j < r; j++) if (node_of[j] == n) dup = 1;
+        if (dup || nodes[n].excluded) continue;
+        if (why == 2 && n == node_of[met]) exclude_node(n, "its child did not start");
+        else if (!node_answers(n)) exclude_node(n, "it does not answer");
+      }
+      for (int r = 0; r < total; r++) kids[kid[r]].used = 0;
+      domains[d].used = 0;
+      pthread_mutex_unlock(&kids_mu);
+      for (int r = 0; r < met; r++) mswk_disconnect(&links[r]);
+      if (why == 1) refuse("MPI_Comm_spawn: the mpiexec of %d children on %s ended (status %d) or child %d died before it met its parent",
+                           total, nodes[node_of[0]].name, status, met);
+      else if (why == 2) refuse("MPI_Comm_spawn: child %d on %s did not start within %d ms", met, nodes[node_of[met]].name,
+                                start_timeout_ms());
+      rc = MPI_ERR_SPAWN;
+    }
   }
+  if (errcodes != MPI_ERRCODES_IGNORE)
+    for (int r = 0; r < total; r++) errcodes[r] = rc;
+  for (int r = 0; r < total; r++) if (ports[r]) { PMPI_Close_port(ports[r]); free(ports[r]); }
+  free(ports);
+  free(kid);
+  free(node_of);
   return rc;
+}
+
+static int excluded_count(void) {
+  int n = 0;
+  pthread_mutex_lock(&kids_mu);
+  for (int i = 0; i < nnodes; i++) n += nodes[i].excluded;
+  pthread_mutex_unlock(&kids_mu);
+  return n;
 }
 
 static int info_value(MPI_Info info, const char *key, char *v, int len) {
@@ -318,65 +575,70 @@ static int info_value(MPI_Info info, const char *key, char *v, int len) {
   return flag;
 }
 
-/* Children of one spawn share one MPI_COMM_WORLD: failure domains of one process each cannot
- * give that, so such a spawn is refused (MPI_ERR_SPAWN) rather than run with a different world. */
-static int too_many_children(int n) {
-  refuse("MPI_Comm_spawn of %d processes in one call: in a multi-node --mswk job each spawned "
-         "process gets a failure domain (and an MPI_COMM_WORLD) of its own, so children of one call "
-         "cannot share a world; spawn one process per call, or set JMSWK_DOMAIN_SPAWN=0 for Open MPI's "
-         "spawn (the children then share the job's fate: a lost node ends the job)", n);
-  return MPI_ERR_SPAWN;
-}
-
-HIDDEN_FN int mswk_domain_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root,
-                                MPI_Comm comm, MPI_Comm *intercomm, int errcodes[]) {
-  if (!domain_mode()) return PMPI_Comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+/* MPI_Comm_spawn and MPI_Comm_spawn_multiple through a domain: a stand-in intercommunicator
+ * with one link per child, in world-rank order. */
+static int domain_spawn(int count, char *commands[], char **argvs[], const int maxprocs[], const MPI_Info infos[],
+                        int root, MPI_Comm comm, MPI_Comm *intercomm, int errcodes[]) {
   refusal[0] = 0;
   int size = 0;
   PMPI_Comm_size(comm, &size);
   *intercomm = MPI_COMM_NULL;
   if (size != 1 || root != 0) {
-    refuse("MPI_Comm_spawn in a multi-node --mswk job starts a failure domain per child and "
+    refuse("MPI_Comm_spawn in a multi-node --mswk job starts a failure domain per spawn call and "
            "takes a communicator of one process (MPI_COMM_SELF); this one has %d", size);
     return MPI_ERR_COMM;
   }
-  if (maxprocs < 1) return MPI_ERR_ARG;
-  if (maxprocs > 1) {
-    if (errcodes != MPI_ERRCODES_IGNORE) for (int i = 0; i < maxprocs; i++) errcodes[i] = MPI_ERR_SPAWN;
-    return too_many_children(maxprocs);
+  int total = 0;
+  if (count < 1) return MPI_ERR_ARG;
+  for (int c = 0; c < count; c++) {
+    if (maxprocs[c] < 1) return MPI_ERR_ARG;
+    total += maxprocs[c];
   }
   int rc = ensure_started();
   if (rc != MPI_SUCCESS) return rc;
-  char host[NODELEN], wdir[4096];
-  int has_host = info_value(info, "host", host, sizeof host);
-  int has_wdir = info_value(info, "wdir", wdir, sizeof wdir);
   int slot;
   for (slot = 0; slot < MAXSTANDINS && standins[slot].used; slot++) {}
   if (slot == MAXSTANDINS) return MPI_ERR_INTERN;
-  MPI_Comm *children = calloc((size_t)maxprocs, sizeof(MPI_Comm));
-  int failed = 0;
-  for (int i = 0; i < maxprocs; i++) {
-    int r = spawn_one(command, argv, has_host ? host : NULL, has_wdir ? wdir : NULL, &children[i]);
-    if (errcodes != MPI_ERRCODES_IGNORE) errcodes[i] = r;
-    if (r != MPI_SUCCESS) { failed = 1; rc = r; children[i] = MPI_COMM_NULL; break; }
+  context_t *cx = calloc((size_t)count, sizeof(context_t));
+  char (*hosts)[NODELEN] = calloc((size_t)count, NODELEN), (*wdirs)[4096] = calloc((size_t)count, 4096);
+  for (int c = 0; c < count; c++) {
+    cx[c].command = commands[c];
+    cx[c].argv = argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[c];
+    cx[c].n = maxprocs[c];
+    MPI_Info info = infos ? infos[c] : MPI_INFO_NULL;
+    if (info_value(info, "host", hosts[c], NODELEN)) cx[c].host = hosts[c];
+    if (info_value(info, "wdir", wdirs[c], 4096)) cx[c].wdir = wdirs[c];
   }
-  if (failed) { /* MPI: all or nothing; the children already met are told goodbye */
-    for (int i = 0; i < maxprocs; i++) if (children[i] != MPI_COMM_NULL) mswk_disconnect(&children[i]);
-    if (errcodes != MPI_ERRCODES_IGNORE)
-      for (int i = 0; i < maxprocs; i++) if (errcodes[i] == MPI_SUCCESS) errcodes[i] = MPI_ERR_SPAWN;
+  MPI_Comm *children = calloc((size_t)total, sizeof(MPI_Comm));
+  /* a launch that failed because a node turned out lost (now excluded) is made again on the
+   * others, unless the program named its hosts */
+  int named = 0;
+  for (int c = 0; c < count; c++) if (cx[c].host) named = 1;
+  for (int attempt = 0;; attempt++) {
+    int excluded_before = excluded_count();
+    rc = spawn_domain(count, cx, children, errcodes);
+    if (rc == MPI_SUCCESS || named || attempt == 2 || excluded_count() == excluded_before) break;
+    fprintf(stderr, "jmswk: MPI_Comm_spawn: starting again without the node(s) found lost\n");
+  }
+  free(cx);
+  free(hosts);
+  free(wdirs);
+  if (rc != MPI_SUCCESS) {
     free(children);
-    return rc == MPI_ERR_COMM || rc == MPI_ERR_INTERN ? rc : MPI_ERR_SPAWN;
+    return rc;
   }
-  MPI_Comm c;
-  PMPI_Comm_dup(MPI_COMM_SELF, &c);
-  PMPI_Comm_set_errhandler(c, MPI_ERRORS_RETURN);
-  PMPI_Comm_set_name(c, "jmswk spawn stand-in");
-  standins[slot].comm = c;
-  standins[slot].n = maxprocs;
-  standins[slot].children = children;
-  standins[slot].used = 1;
-  *intercomm = c;
+  *intercomm = new_standin(slot, total, children, "jmswk spawn stand-in");
   return MPI_SUCCESS;
+}
+
+HIDDEN_FN int mswk_domain_spawn(const char *command, char *argv[], int maxprocs, MPI_Info info, int root,
+                                MPI_Comm comm, MPI_Comm *intercomm, int errcodes[]) {
+  if (!domain_mode()) return PMPI_Comm_spawn(command, argv, maxprocs, info, root, comm, intercomm, errcodes);
+  char *commands[1] = {(char *)command};
+  char **argvs[1] = {argv};
+  int n[1] = {maxprocs};
+  MPI_Info infos[1] = {info};
+  return domain_spawn(1, commands, argvs, n, infos, root, comm, intercomm, errcodes);
 }
 
 HIDDEN_FN int mswk_domain_active(void) { return is_child || spawned_any; }
@@ -400,6 +662,12 @@ HIDDEN_FN int mswk_domain_child_start(void) {
   is_child = 1;
   pthread_t t;
   if (pthread_create(&t, NULL, watch_launcher, (void *)(long)getppid()) == 0) pthread_detach(t);
+  /* children of one call share a world: child r meets the parent on the port of its rank */
+  int rank = 0;
+  char name[64];
+  PMPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  snprintf(name, sizeof name, "JMSWK_SPAWN_PORT_%d", rank);
+  if (getenv(name) && *getenv(name)) port = getenv(name);
   int rc = mswk_connect(port, MPI_INFO_NULL, 0, MPI_COMM_SELF, &parent_standin, 1);
   if (rc != MPI_SUCCESS) fprintf(stderr, "jmswk: cannot meet the spawning parent (%d)\n", rc);
   return rc;
@@ -407,13 +675,14 @@ HIDDEN_FN int mswk_domain_child_start(void) {
 
 HIDDEN_FN void mswk_domain_stop(void) {
   pthread_mutex_lock(&kids_mu);
-  for (int k = 0; k < MAXKIDS; k++) {
-    if (!kids[k].used) continue;
-    poll_launcher(k, 10000);
-    if (!kids[k].ended) { kill(kids[k].ssh, SIGTERM); poll_launcher(k, 5000); }
-    if (!kids[k].ended) kill(kids[k].ssh, SIGKILL);
-    kids[k].used = 0;
+  for (int d = 0; d < MAXKIDS; d++) {
+    if (!domains[d].used) continue;
+    poll_launcher(d, 10000);
+    if (!domains[d].ended) { kill(domains[d].ssh, SIGTERM); poll_launcher(d, 5000); }
+    if (!domains[d].ended) kill(domains[d].ssh, SIGKILL);
+    domains[d].used = 0;
   }
+  for (int k = 0; k < MAXKIDS; k++) kids[k].used = 0;
   pthread_mutex_unlock(&kids_mu);
 }
 
@@ -436,12 +705,7 @@ HIDDEN_FN int domain_comm_spawn_multiple(int count, char *commands[], char **arg
                                 int errcodes[]) {
   if (!domain_mode())
     return PMPI_Comm_spawn_multiple(count, commands, argvs, maxprocs, infos, root, comm, intercomm, errcodes);
-  int total = 0;
-  for (int i = 0; i < count; i++) total += maxprocs[i];
-  if (count == 1) /* one command: the same as MPI_Comm_spawn (and its limits) */
-    return spawn_error(comm, mswk_domain_spawn(commands[0], argvs == MPI_ARGVS_NULL ? MPI_ARGV_NULL : argvs[0],
-                                               maxprocs[0], infos[0], root, comm, intercomm, errcodes));
-  return spawn_error(comm, too_many_children(total));
+  return spawn_error(comm, domain_spawn(count, commands, argvs, maxprocs, infos, root, comm, intercomm, errcodes));
 }
 
 HIDDEN_FN int domain_comm_get_parent(MPI_Comm *parent) {
@@ -454,21 +718,39 @@ static MPI_Comm link_of(MPI_Comm comm, int rank, int *rc) {
   *rc = MPI_SUCCESS;
   int s = find_standin(comm);
   if (s >= 0) {
-    if (rank == MPI_ANY_SOURCE) {
-      if (standins[s].n != 1) {
-        fprintf(stderr, "jmswk: MPI_ANY_SOURCE on a domain-split spawn's communicator of %d children is not "
-                        "supported; receive from each rank\n", standins[s].n);
-        *rc = MPI_ERR_RANK;
-        return MPI_COMM_NULL;
-      }
-      rank = 0;
-    }
+    if (rank == MPI_ANY_SOURCE) rank = 0; /* a stand-in of several children: any_source_rank first */
     if (rank < 0 || rank >= standins[s].n) { *rc = MPI_ERR_RANK; return MPI_COMM_NULL; }
     if (standins[s].children[rank] == MPI_COMM_NULL) { *rc = mswk_err_peer_dead(); return MPI_COMM_NULL; }
     return standins[s].children[rank];
   }
   if (comm != MPI_COMM_NULL && (is_child || spawned_any) && mswk_comm_is_link(comm)) return comm;
   return MPI_COMM_NULL;
+}
+
+/* MPI_ANY_SOURCE on a stand-in of several children: the lowest rank with a message waiting
+ * (polled; wait 0: *rank -1 when none). Dead children are passed over; when all are dead, the
+ * peer-dead error. */
+static int any_source_rank(MPI_Comm comm, int tag, int wait, int *rank) {
+  int s = find_standin(comm);
+  *rank = MPI_ANY_SOURCE;
+  if (s < 0 || standins[s].n == 1) return MPI_SUCCESS;
+  for (long sleep_ns = 20000;;) {
+    int alive = 0;
+    for (int r = 0; r < standins[s].n; r++) {
+      if (standins[s].children[r] == MPI_COMM_NULL) continue;
+      int found = 0;
+      int rc = mswk_probe(MPI_ANY_SOURCE, tag, standins[s].children[r], 0, &found, MPI_STATUS_IGNORE);
+      if (rc == mswk_err_peer_dead()) continue;
+      if (rc != MPI_SUCCESS) return rc;
+      alive++;
+      if (found) { *rank = r; return MPI_SUCCESS; }
+    }
+    if (!alive) return mswk_err_peer_dead();
+    if (!wait) { *rank = -1; return MPI_SUCCESS; }
+    struct timespec ts = {0, sleep_ns};
+    nanosleep(&ts, NULL);
+    if (sleep_ns < 1000000) sleep_ns *= 2;
+  }
 }
 
 HIDDEN_FN int domain_send(const void *buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm comm) {
@@ -489,7 +771,11 @@ HIDDEN_FN int domain_send(const void *buf, int count, MPI_Datatype type, int des
 }
 
 HIDDEN_FN int domain_recv(void *buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm comm, MPI_Status *status) {
-  int rc;
+  int rc, any;
+  if (source == MPI_ANY_SOURCE) {
+    if ((rc = any_source_rank(comm, tag, 1, &any)) != MPI_SUCCESS) return rc;
+    if (any >= 0) source = any;
+  }
   MPI_Comm l = link_of(comm, source, &rc);
   if (rc != MPI_SUCCESS) return rc;
   if (l == MPI_COMM_NULL) return PMPI_Recv(buf, count, type, source, tag, comm, status);
@@ -501,7 +787,12 @@ HIDDEN_FN int domain_recv(void *buf, int count, MPI_Datatype type, int source, i
 /* MPI_Probe (wait) and MPI_Iprobe: on a stand-in the message waiting on its link, left there
  * for the receive; the wait is bounded by the peer's liveness like a receive's. */
 HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *flag, MPI_Status *status) {
-  int rc, found = 0;
+  int rc, found = 0, any;
+  if (source == MPI_ANY_SOURCE) {
+    if ((rc = any_source_rank(comm, tag, wait, &any)) != MPI_SUCCESS) return rc;
+    if (any == -1) { *flag = 0; return MPI_SUCCESS; }
+    if (any >= 0) source = any;
+  }
   MPI_Comm l = link_of(comm, source, &rc);
   if (rc != MPI_SUCCESS) return rc;
   if (l == MPI_COMM_NULL) return wait ? PMPI_Probe(source, tag, comm, status) : PMPI_Iprobe(source, tag, comm, flag, status);
@@ -509,6 +800,163 @@ HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *fl
   if (flag) *flag = found;
   if (status != MPI_STATUS_IGNORE && rc == MPI_SUCCESS && found && find_standin(comm) >= 0) status->MPI_SOURCE = source == MPI_ANY_SOURCE ? 0 : source;
   return rc;
+}
+
+/* ---- MPI_Comm_connect / MPI_Comm_accept across failure domains ------------------------
+ * Between a domain child and its spawning master (or any two processes of different mpiexecs
+ * in a domain-split job) a plain connect/accept goes over Mswk links, as the Mswk calls do:
+ * Open MPI 4.1's own connect across two mpiexecs of the job crashed the master's mpiexec here
+ * (segfault in orte_rml_base_parse_uris), and it cannot be bounded by a peer's death. Each side
+ * first tells the other its group size over the link the roots share. When one side is a group
+ * of N > 1 (e.g. the workers of one spawn connecting as their world), the single process opens
+ * a port, each other rank of the group meets it there with a link of its own and names its
+ * rank: the single side gets a stand-in of N links in rank order (remote size N), each group
+ * rank a link to the single process. Two groups of several processes are refused. */
+#define TAG_GROUP 2147480001 /* internal tags on links: the group size, the extra port, a rank */
+#define TAG_PORT_EXTRA 2147480002
+#define TAG_RANK 2147480003
+
+/* A message with an internal tag, within bound_ms (a peer using the Mswk calls never sends one). */
+static int recv_bounded(MPI_Comm link, void *buf, int count, MPI_Datatype type, int tag, int bound_ms) {
+  for (double until = mono_ms() + bound_ms;;) {
+    int found = 0;
+    int rc = mswk_probe(0, tag, link, 0, &found, MPI_STATUS_IGNORE);
+    if (rc != MPI_SUCCESS) return rc;
+    if (found) return mswk_recv(buf, count, type, 0, tag, link, MPI_STATUS_IGNORE);
+    if (mono_ms() > until) {
+      refuse("MPI_Comm_connect/accept across failure domains: the peer did not say its group size within %d ms "
+             "(a peer that uses FJMPI_Mswk_connect/accept must be met with those calls too)", bound_ms);
+      return MPI_ERR_OTHER;
+    }
+    struct timespec ts = {0, 1000000L};
+    nanosleep(&ts, NULL);
+  }
+}
+
+static int link_bound(void) {
+  const char *e = getenv("JMSWK_MSWK_TIMEOUT_MS");
+  int t = e && atoi(e) > 0 ? atoi(e) : 2000;
+  return 2 * t + 10000;
+}
+
+/* The single side, after the roots met over link: learns the peer group's size and, for N > 1,
+ * meets the others on a port of its own. *out: link (N 1) or a stand-in of N links. */
+static int single_side(MPI_Comm link, MPI_Comm *out) {
+  int one[2] = {1, 0}, peer[2];
+  int rc = mswk_send(one, 2, MPI_INT, 0, TAG_GROUP, link);
+  if (rc == MPI_SUCCESS) rc = recv_bounded(link, peer, 2, MPI_INT, TAG_GROUP, link_bound());
+  if (rc != MPI_SUCCESS) { mswk_disconnect(&link); return rc; }
+  int n = peer[0], root = peer[1];
+  if (n == 1) { *out = link; return MPI_SUCCESS; }
+  int slot;
+  for (slot = 0; slot < MAXSTANDINS && standins[slot].used; slot++) {}
+  if (slot == MAXSTANDINS || n < 1 || root < 0 || root >= n) { mswk_disconnect(&link); return MPI_ERR_INTERN; }
+  char port[MPI_MAX_PORT_NAME];
+  rc = PMPI_Open_port(MPI_INFO_NULL, port);
+  if (rc == MPI_SUCCESS) rc = mswk_send(port, MPI_MAX_PORT_NAME, MPI_CHAR, 0, TAG_PORT_EXTRA, link);
+  MPI_Comm *links = calloc((size_t)n, sizeof(MPI_Comm));
+  for (int i = 0; i < n; i++) links[i] = MPI_COMM_NULL;
+  links[root] = link;
+  for (int i = 1; i < n && rc == MPI_SUCCESS; i++) {
+    MPI_Info info;
+    char bound[32];
+    snprintf(bound, sizeof bound, "%d", link_bound());
+    PMPI_Info_create(&info);
+    PMPI_Info_set(info, "jmswk_timeout_ms", bound);
+    MPI_Comm l = MPI_COMM_NULL;
+    rc = mswk_accept(port, info, 0, MPI_COMM_SELF, &l, 1);
+    PMPI_Info_free(&info);
+    int r = -1;
+    if (rc == MPI_SUCCESS) rc = recv_bounded(l, &r, 1, MPI_INT, TAG_RANK, link_bound());
+    if (rc == MPI_SUCCESS && (r < 0 || r >= n || links[r] != MPI_COMM_NULL)) rc = MPI_ERR_RANK;
+    if (rc == MPI_SUCCESS) links[r] = l;
+    else if (l != MPI_COMM_NULL) mswk_disconnect(&l);
+  }
+  PMPI_Close_port(port);
+  if (rc != MPI_SUCCESS) {
+    for (int i = 0; i < n; i++) if (links[i] != MPI_COMM_NULL) mswk_disconnect(&links[i]);
+    free(links);
+    return rc;
+  }
+  *out = new_standin(slot, n, links, "jmswk group stand-in");
+  return MPI_SUCCESS;
+}
+
+/* A group of several processes (comm), root's side: root met the single peer over link (or
+ * failed with rc); every rank ends with a link of its own to that peer. Collective. */
+static int group_side(int rc, MPI_Comm link, int root, MPI_Comm comm, MPI_Comm *out) {
+  int rank, size;
+  PMPI_Comm_rank(comm, &rank);
+  PMPI_Comm_size(comm, &size);
+  char port[MPI_MAX_PORT_NAME + 1] = "";
+  int state = rc; /* root: MPI_SUCCESS, or the error every rank returns */
+  if (rank == root && rc == MPI_SUCCESS) {
+    int mine[2] = {size, root}, peer[2];
+    rc = mswk_send(mine, 2, MPI_INT, 0, TAG_GROUP, link);
+    if (rc == MPI_SUCCESS) rc = recv_bounded(link, peer, 2, MPI_INT, TAG_GROUP, link_bound());
+    if (rc == MPI_SUCCESS && peer[0] != 1) {
+      refuse("MPI_Comm_connect/accept between two groups of several processes (%d and %d) across failure domains "
+             "is not supported; connect from one process (MPI_COMM_SELF) on one side", size, peer[0]);
+      rc = MPI_ERR_OTHER;
+    }
+    if (rc == MPI_SUCCESS) rc = recv_bounded(link, port, MPI_MAX_PORT_NAME, MPI_CHAR, TAG_PORT_EXTRA, link_bound());
+    port[MPI_MAX_PORT_NAME] = 0;
+    state = rc;
+    if (rc != MPI_SUCCESS) mswk_disconnect(&link);
+  }
+  PMPI_Bcast(&state, 1, MPI_INT, root, comm);
+  if (state != MPI_SUCCESS) return state;
+  PMPI_Bcast(port, MPI_MAX_PORT_NAME, MPI_CHAR, root, comm);
+  if (rank == root) { *out = link; return MPI_SUCCESS; }
+  MPI_Comm l = MPI_COMM_NULL;
+  rc = mswk_connect(port, MPI_INFO_NULL, 0, MPI_COMM_SELF, &l, 1);
+  if (rc == MPI_SUCCESS) rc = mswk_send(&rank, 1, MPI_INT, 0, TAG_RANK, l);
+  if (rc != MPI_SUCCESS && l != MPI_COMM_NULL) mswk_disconnect(&l);
+  if (rc == MPI_SUCCESS) *out = l;
+  return rc;
+}
+
+static int across_domains(int connect, const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  int size = 0, rank = 0;
+  PMPI_Comm_size(comm, &size);
+  PMPI_Comm_rank(comm, &rank);
+  *newcomm = MPI_COMM_NULL;
+  int rc = ensure_started();
+  if (rc != MPI_SUCCESS) return rc;
+  if (size == 1) {
+    MPI_Comm c = MPI_COMM_NULL;
+    rc = connect ? mswk_connect(port, info, root, comm, &c, 1) : mswk_accept(port, info, root, comm, &c, 1);
+    if (rc != MPI_SUCCESS || !mswk_comm_is_link(c)) { *newcomm = c; return rc; } /* within one job: Open MPI's */
+    return single_side(c, newcomm);
+  }
+  /* a group: the root decides (a port of another job's process, or for accept whoever comes) */
+  int across = 1;
+  if (connect) {
+    if (rank == root) across = mswk_port_across_jobs(port);
+    PMPI_Bcast(&across, 1, MPI_INT, root, comm);
+    if (!across) return connect ? PMPI_Comm_connect(port, info, root, comm, newcomm) : PMPI_Comm_accept(port, info, root, comm, newcomm);
+  }
+  MPI_Comm link = MPI_COMM_NULL;
+  if (rank == root) {
+    rc = connect ? mswk_connect(port, info, 0, MPI_COMM_SELF, &link, 1) : mswk_accept(port, info, 0, MPI_COMM_SELF, &link, 1);
+    if (rc == MPI_SUCCESS && !mswk_comm_is_link(link)) {
+      refuse("MPI_Comm_accept over a group of %d processes in a domain-split job: the peer is in this process's own "
+             "job; only peers of other failure domains can be met by a group here", size);
+      PMPI_Comm_disconnect(&link);
+      rc = MPI_ERR_OTHER;
+    }
+  }
+  return group_side(rc, link, root, comm, newcomm);
+}
+
+HIDDEN_FN int domain_comm_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  if (!(is_child || spawned_any)) return PMPI_Comm_connect(port, info, root, comm, newcomm);
+  return across_domains(1, port, info, root, comm, newcomm);
+}
+
+HIDDEN_FN int domain_comm_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  if (!(is_child || spawned_any)) return PMPI_Comm_accept(port, info, root, comm, newcomm);
+  return across_domains(0, port, info, root, comm, newcomm);
 }
 
 static int end_standin(MPI_Comm *comm) {
@@ -600,6 +1048,12 @@ API int MPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *st
   return domain_probe(source, tag, comm, 0, flag, status);
 }
 API int MPI_Comm_disconnect(MPI_Comm *comm) { return domain_comm_disconnect(comm); }
+API int MPI_Comm_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  return domain_comm_connect(port, info, root, comm, newcomm);
+}
+API int MPI_Comm_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm) {
+  return domain_comm_accept(port, info, root, comm, newcomm);
+}
 API int MPI_Comm_free(MPI_Comm *comm) { return domain_comm_free(comm); }
 API int MPI_Comm_remote_size(MPI_Comm comm, int *size) { return domain_comm_remote_size(comm, size); }
 API int MPI_Comm_test_inter(MPI_Comm comm, int *flag) { return domain_comm_test_inter(comm, flag); }

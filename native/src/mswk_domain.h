@@ -21,6 +21,8 @@ HIDDEN_FN int mswk_comm_is_link(MPI_Comm c);
 HIDDEN_FN void mswk_comm_peer(MPI_Comm c, char *key);
 HIDDEN_FN int mswk_peer_status(const char *key, int *unreachable);
 HIDDEN_FN int mswk_err_peer_dead(void);
+HIDDEN_FN int mswk_err_timeout(void);
+HIDDEN_FN int mswk_port_across_jobs(const char *port);
 HIDDEN_FN void mswk_expect(const char *port, const char *key);
 
 /* from mswk_domain.c */
@@ -53,6 +55,8 @@ HIDDEN_FN int domain_recv(void *buf, int count, MPI_Datatype type, int source, i
 /* wait 1: MPI_Probe; 0: MPI_Iprobe (flag set) */
 HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *flag, MPI_Status *status);
 HIDDEN_FN int domain_comm_disconnect(MPI_Comm *comm);
+HIDDEN_FN int domain_comm_connect(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm);
+HIDDEN_FN int domain_comm_accept(const char *port, MPI_Info info, int root, MPI_Comm comm, MPI_Comm *newcomm);
 HIDDEN_FN int domain_comm_free(MPI_Comm *comm);
 HIDDEN_FN int domain_comm_remote_size(MPI_Comm comm, int *size);
 HIDDEN_FN int domain_comm_test_inter(MPI_Comm comm, int *flag);

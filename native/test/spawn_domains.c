@@ -9,7 +9,9 @@
  * failure domain of its own (mswk_domain.c), so a lost node costs only its worker.
  *
  *   spawn_domains [workers] [tasks] [task_ms]       (master; the worker role is argv[1]=worker)
- *   spawn_domains many     (one MPI_Comm_spawn of 2 processes: refused in a domain-split job)
+ *   spawn_domains many     (one MPI_Comm_spawn of 2 processes that share a world; and one
+ *                           MPI_Comm_spawn_multiple of 2 commands: their ranks, the sum over
+ *                           their world, answers taken with MPI_ANY_SOURCE)
  * A worker computes each task for task_ms (default 500) milliseconds.
  * Output: "worker started on HOST", "result T from HOST", "master: worker W lost (...)",
  * "master: N of N tasks done", then the median spawn and exchange times. Exit 0 when every task is done.
@@ -95,15 +97,47 @@ int main(int argc, char **argv) {
   MPI_Comm parent;
   MPI_Comm_get_parent(&parent);
   if (argc > 1 && strcmp(argv[1], "worker") == 0) return worker(argc > 2 ? atoi(argv[2]) : 500);
-  if (argc > 1 && strcmp(argv[1], "many") == 0) { /* two children in one call: one world for both */
-    MPI_Comm ic = MPI_COMM_NULL;
-    int errs[2] = {0, 0}, cls = 0;
-    char *args[] = {"worker", NULL};
-    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
-    int rc = MPI_Comm_spawn("/bin/true", args, 2, MPI_INFO_NULL, 0, MPI_COMM_SELF, &ic, errs);
-    MPI_Error_class(rc, &cls);
-    printf("master: spawn of 2 in one call: %s\n", rc == MPI_SUCCESS ? "started" : cls == MPI_ERR_SPAWN ? "refused MPI_ERR_SPAWN" : "failed");
-    fflush(stdout);
+  if (argc > 1 && strcmp(argv[1], "pair") == 0) { /* a child of "many": one world with its siblings */
+    int rank, size, remote = 0, got = -1, sum = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    MPI_Comm_remote_size(parent, &remote);
+    MPI_Recv(&got, 1, MPI_INT, 0, TAG_TASK, parent, MPI_STATUS_IGNORE);
+    MPI_Allreduce(&got, &sum, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    int reply[4] = {rank, size, remote, sum};
+    MPI_Send(reply, 4, MPI_INT, 0, TAG_RESULT, parent);
+    MPI_Comm_disconnect(&parent);
+    MPI_Finalize();
+    return 0;
+  }
+  if (argc > 1 && strcmp(argv[1], "many") == 0) { /* several children per call: one world for all */
+    if (readlink("/proc/self/exe", self_path, sizeof self_path - 1) < 0) return 2;
+    char *args[] = {"pair", NULL};
+    char *cmds[2] = {self_path, self_path};
+    char **argvs[2] = {args, args};
+    int counts[2] = {1, 2};
+    MPI_Info infos[2] = {MPI_INFO_NULL, MPI_INFO_NULL};
+    for (int call = 0; call < 2; call++) {
+      MPI_Comm ic = MPI_COMM_NULL;
+      int errs[3] = {0, 0, 0}, cls = 0, n = call == 0 ? 2 : 3, remote = 0;
+      MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+      int rc = call == 0 ? MPI_Comm_spawn(self_path, args, 2, MPI_INFO_NULL, 0, MPI_COMM_SELF, &ic, errs)
+                         : MPI_Comm_spawn_multiple(2, cmds, argvs, counts, infos, 0, MPI_COMM_SELF, &ic, errs);
+      MPI_Error_class(rc, &cls);
+      if (rc != MPI_SUCCESS) { printf("master: %s of %d: failed (class %d)\n", call ? "spawn_multiple" : "spawn", n, cls); return 3; }
+      MPI_Comm_remote_size(ic, &remote);
+      for (int r = 0; r < n; r++) MPI_Send(&r, 1, MPI_INT, r, TAG_TASK, ic);
+      printf("master: %s of %d: remote size %d;", call ? "spawn_multiple" : "spawn", n, remote);
+      for (int i = 0; i < n; i++) {
+        int reply[4];
+        MPI_Status st;
+        MPI_Recv(reply, 4, MPI_INT, MPI_ANY_SOURCE, TAG_RESULT, ic, &st);
+        printf(" from %d: rank %d of %d, parent group %d, sum %d;", st.MPI_SOURCE, reply[0], reply[1], reply[2], reply[3]);
+      }
+      printf("\n");
+      fflush(stdout);
+      MPI_Comm_disconnect(&ic);
+    }
     MPI_Finalize();
     return 0;
   }

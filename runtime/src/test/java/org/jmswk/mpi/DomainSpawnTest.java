@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The domain-split MPI_Comm_spawn of C programs (native/src/mswk_domain.c) on one host, with a
  * local shell standing in for ssh and a hostfile naming "localhost" as the worker node: the
  * guide-style master (native/test/spawn_domains.c) runs unchanged, each child through a
- * launcher of its own, every task done; a spawn of two processes in one call is refused with
- * MPI_ERR_SPAWN and a line saying why. Node loss is tested on the container cluster
+ * launcher of its own, every task done; the children of one spawn call (MPI_Comm_spawn of 2,
+ * MPI_Comm_spawn_multiple of 1 + 2) start under one launcher and share their MPI_COMM_WORLD. Node loss is tested on the container cluster
  * (SpawnDomainsClusterTest).
  */
 class DomainSpawnTest {
@@ -82,10 +82,15 @@ class DomainSpawnTest {
   }
 
   @Test
-  void twoChildrenInOneCallAreRefusedWithAReason() throws Exception {
+  void childrenOfOneCallShareAWorldAndGetALauncherPerCall() throws Exception {
     String out = run(domainJob(), "many");
-    assertTrue(out.contains("master: spawn of 2 in one call: refused MPI_ERR_SPAWN"), out);
-    assertTrue(out.contains("cannot share a world; spawn one process per call"), out);
-    assertEquals(List.of(), launches(), out);
+    // MPI_Comm_spawn of 2, then MPI_Comm_spawn_multiple of 1 + 2: each child's world is its
+    // call's (rank, size, the sum of the ranks the parent sent over it), and MPI_ANY_SOURCE
+    // names the rank that answered
+    for (int r = 0; r < 2; r++) assertTrue(out.contains("from " + r + ": rank " + r + " of 2, parent group 1, sum 1;"), out);
+    for (int r = 0; r < 3; r++) assertTrue(out.contains("from " + r + ": rank " + r + " of 3, parent group 1, sum 3;"), out);
+    assertTrue(out.contains("master: spawn of 2: remote size 2;"), out);
+    assertTrue(out.contains("master: spawn_multiple of 3: remote size 3;"), out);
+    assertEquals(List.of("localhost", "localhost"), launches(), "one launcher per spawn call\n" + out);
   }
 }

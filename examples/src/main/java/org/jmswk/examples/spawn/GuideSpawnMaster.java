@@ -25,13 +25,14 @@ import org.jmswk.runtime.JavaCommand;
  * disconnects ({@link Mswk#disconnect}). A worker whose exchange fails with {@link
  * PeerFailedException} is replaced by a new spawn and its task queued again.
  *
- * <p>In a multi-node {@code jmswk sub --mswk} job each spawn gives its worker a failure domain
- * of its own (libjmswk's domain-split spawn), so a lost node costs only its worker. One worker
- * per call because workers of one call would share an MPI_COMM_WORLD, which separate failure
- * domains cannot give: such a spawn is refused there with MPI_ERR_SPAWN.
+ * <p>In a multi-node {@code jmswk sub --mswk} job each spawn call gives its workers a failure
+ * domain of their own (libjmswk's domain-split spawn: one mpiexec per call), so a lost node costs
+ * only the workers of the calls that had one there. With "all", the first workers are spawned in
+ * one call (one world, rank w gets port w); Open MPI 4.1 ends all of a call's workers when one of
+ * them or one of their nodes is lost, and each lost one is replaced by a spawn of its own.
  *
- * <p>Usage: {@code GuideSpawnMaster [workers] [tasks] [task_ms]} (workers default to
- * MPI_UNIVERSE_SIZE - 1, tasks to 20, task_ms to 500). Output as the C master's: "worker started
+ * <p>Usage: {@code GuideSpawnMaster [workers] [tasks] [task_ms] [one|all]} (workers default to
+ * MPI_UNIVERSE_SIZE - 1, tasks to 20, task_ms to 500, "one" worker per call). Output as the C master's: "worker started
  * on HOST", "result T from HOST", "master: worker W lost (peer dead) ...", "master: N of N tasks
  * done, L workers lost", then the median spawn and exchange times. Exit 0 when every task is done.
  */
@@ -46,8 +47,11 @@ public final class GuideSpawnMaster {
   private final List<Double> spawnMs = new ArrayList<>();
   private final List<Double> exchangeMs = new ArrayList<>();
 
-  private GuideSpawnMaster(int workers, String taskMs) {
+  private final boolean allInOneCall;
+
+  private GuideSpawnMaster(int workers, String taskMs, boolean allInOneCall) {
     this.taskMs = taskMs;
+    this.allInOneCall = allInOneCall;
     this.ports = new String[workers];
   }
 
@@ -59,8 +63,10 @@ public final class GuideSpawnMaster {
       int workers = args.length > 0 ? Integer.parseInt(args[0]) : MPI.universeSize().orElse(3) - 1;
       int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 20;
       String taskMs = args.length > 2 ? Integer.toString(Integer.parseInt(args[2])) : "500";
+      String mode = args.length > 3 ? args[3] : "one";
       if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, not " + workers);
-      status = new GuideSpawnMaster(workers, taskMs).run(tasks) ? 0 : 1;
+      if (!mode.equals("one") && !mode.equals("all")) throw new IllegalArgumentException("mode is one or all, not " + mode);
+      status = new GuideSpawnMaster(workers, taskMs, mode.equals("all")).run(tasks) ? 0 : 1;
     } catch (MPIException | IllegalArgumentException e) {
       System.err.println("master: " + e.getMessage());
       status = 2;
@@ -83,6 +89,22 @@ public final class GuideSpawnMaster {
     if (remote != 1) say("master: spawn intercomm has " + remote + " remote processes");
   }
 
+  /** Spawns every worker in one call (rank w is worker w), gives each its port, lets go. */
+  private void spawnAll() {
+    double t0 = MPI.wtime();
+    SpawnResult spawned = MPI.COMM_SELF.spawn(JavaCommand.executable(),
+        JavaCommand.arguments(GuideSpawnWorker.class, taskMs), ports.length, null, 0);
+    Comm children = spawned.intercomm();
+    int remote = children.remoteSize();
+    for (int w = 0; w < ports.length; w++) {
+      byte[] bytes = ports[w].getBytes(StandardCharsets.UTF_8);
+      children.send(bytes, bytes.length, Datatype.BYTE, w, TAG_PORT);
+    }
+    children.disconnect();
+    spawnMs.add((MPI.wtime() - t0) * 1e3);
+    say(String.format("master: spawned %d workers in one call in %.1f ms", remote, spawnMs.getLast()));
+  }
+
   private void lost(int w, String where, int task, ArrayDeque<Integer> queue) {
     say("master: worker " + w + " lost (peer dead) in " + where + " of task " + task);
     queue.add(task);
@@ -95,10 +117,9 @@ public final class GuideSpawnMaster {
     boolean[] done = new boolean[ntasks];
     int ndone = 0;
     int lostWorkers = 0;
-    for (int w = 0; w < ports.length; w++) {
-      ports[w] = MPI.openPort(null);
-      spawnWorker(w);
-    }
+    for (int w = 0; w < ports.length; w++) ports[w] = MPI.openPort(null);
+    if (allInOneCall) spawnAll();
+    else for (int w = 0; w < ports.length; w++) spawnWorker(w);
     while (ndone < ntasks) {
       Comm[] comm = new Comm[ports.length];
       int[] task = new int[ports.length];

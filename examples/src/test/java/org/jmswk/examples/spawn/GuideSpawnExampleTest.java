@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Mswk exchanges with plain send/probe/recv) on one host: with Open MPI's own spawn, and with
  * the domain-split spawn of a multi-node --mswk job (the job's environment, a hostfile naming
  * "localhost" as the worker node, a local shell standing in for ssh), where each worker starts
- * through a launcher of its own. The reference flow's spawn of several workers in one call is
- * refused there with MPI_ERR_SPAWN and the reason in the exception. Node loss:
+ * through a launcher of its own; the reference flow (SpawnMaster: all workers in one call, which
+ * then act as one world with a root) and GuideSpawnMaster's "all" mode start a call's workers
+ * under one launcher. Node loss:
  * SpawnDomainsClusterTest on the container cluster.
  */
 class GuideSpawnExampleTest {
@@ -72,11 +73,24 @@ class GuideSpawnExampleTest {
   }
 
   @Test
-  void inADomainJobTheReferenceFlowsSpawnOfThreeInOneCallIsRefusedWithItsReason() throws Exception {
-    MpiRun.Result r = inDomainJob(MpiRun.main(SpawnMaster.class).np(1).slots(4)).run();
-    r.assertOutputContains("master: MPI_Comm_spawn(").assertOutputContains("[jmswk: MPI_Comm_spawn of 3 processes in one call")
-        .assertOutputContains("spawn one process per call, or set JMSWK_DOMAIN_SPAWN=0").assertOutputContains("ERR_SPAWN");
-    assertTrue(r.stdoutLines().stream().noneMatch(l -> l.startsWith("worker ")), r::describe);
-    assertEquals(List.of(), launches(), r.describe());
+  void inADomainJobTheReferenceFlowsThreeWorkersStartUnderOneLauncherAsOneWorld() throws Exception {
+    MpiRun.Result r = inDomainJob(MpiRun.main(SpawnMaster.class).np(1).slots(4)).run().assertExitCode(0);
+    r.assertOutputContains("master: connected to the workers' port and sent \"Hello\" to 3 workers");
+    for (int rank = 0; rank < 3; rank++) {
+      int k = rank;
+      assertTrue(r.stdoutLines().stream().anyMatch(l -> l.startsWith("worker " + k + "/3 on ") && l.endsWith("received \"Hello\"")),
+          r::describe);
+    }
+    assertEquals(List.of("localhost"), launches(), "one launcher for the call's three workers\n" + r.describe());
+  }
+
+  @Test
+  void inADomainJobAllWorkersInOneCallThenEveryTaskIsDone() throws Exception {
+    MpiRun.Result r = inDomainJob(MpiRun.main(GuideSpawnMaster.class, "3", "9", "20", "all").np(1).slots(1)).run()
+        .assertExitCode(0);
+    r.assertOutputContains("master: 9 of 9 tasks done, 0 workers lost");
+    assertEquals(3, r.stdoutLines().stream().filter(l -> l.startsWith("worker started on ") && l.endsWith("(parent group of 1)")).count(),
+        r::describe);
+    assertEquals(List.of("localhost"), launches(), r.describe());
   }
 }

@@ -116,6 +116,15 @@ if [ -n "$uri" ] && [[ " ${args[*]} " != *" --ompi-server "* && " ${args[*]} " !
   args=(--ompi-server "file:$uri" "${args[@]}")
 fi
 
+# 4. With the domain spawn (a multi-node --mswk job, JMSWK_DOMAIN_SPAWN not 0) every spawned
+#    process has an mpiexec of its own, so this one needs daemons only where its own processes
+#    run: orte_no_vm is what Open MPI 4.1's --novm sets (4.1 ends a job when any of its daemons
+#    is lost, and without it a daemon starts on every node of the hostfile). A value of the
+#    job's own wins; Open MPI 5 has no such parameter and no ompi-server (uri is empty there).
+if [ -n "$uri" ] && [ "${JMSWK_DOMAIN_SPAWN:-1}" != 0 ] && [ -z "${OMPI_MCA_orte_no_vm:-}" ]; then
+  export OMPI_MCA_orte_no_vm=1
+fi
+
 "$real" "${args[@]}" <&0 &
 launcher=$!
 for sig in TERM INT HUP USR1 USR2; do trap "kill -$sig $launcher 2>/dev/null" "$sig"; done

@@ -179,8 +179,7 @@ class SlurmJobsClusterTest {
   void aPjmScriptGoesThroughPjsubToSlurm() throws Exception {
     Path job = script("spawn-pjm.sh", "#!/bin/bash", "#PJM -L \"node=3\"", "#PJM --mpi \"proc=1\"",
         "#PJM -L \"elapse=5:00\"", "#PJM -s",
-        // the reference flow spawns both workers in one call: Open MPI's own spawn, as examples/spawn/job.sh
-        "export JMSWK_DOMAIN_SPAWN=0",
+        // the reference flow, as examples/spawn/job.sh: both workers in one call, one failure domain
         "mpiexec -n 1 \"$JMSWK_JAVA\" --enable-native-access=ALL-UNNAMED -cp \"$JMSWK_CLASSPATH\""
             + " org.jmswk.examples.spawn.SpawnMaster Ahoy");
     Submitted s = submit(Duration.ofMinutes(5), "pjsub", "--scheduler", "slurm", "--mswk", "--wait", job.toString());

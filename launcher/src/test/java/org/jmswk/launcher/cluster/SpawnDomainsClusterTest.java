@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jmswk.launcher.Captured;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +32,19 @@ class SpawnDomainsClusterTest {
 
   /** The master's job script, and a pattern for a worker process (not its mpiexec, whose arguments name it too). */
   enum Master {
-    C("../examples/spawn-c/job.sh", "^\\S*spawn_domains worker"),
-    JAVA("../examples/spawn-java/job.sh", "^\\S*java .*GuideSpawnWorker");
+    C("../examples/spawn-c/job.sh", "^\\S*spawn_domains worker", "one"),
+    JAVA("../examples/spawn-java/job.sh", "^\\S*java .*GuideSpawnWorker", "one"),
+    /** GuideSpawnMaster spawning all 4 workers in one call (one domain, one world), replacing lost ones one per call. */
+    JAVA_ALL_IN_ONE_CALL("../examples/spawn-java/job.sh", "^\\S*java .*GuideSpawnWorker", "all");
 
     final String script;
     final String worker;
+    final String mode;
 
-    Master(String script, String worker) {
+    Master(String script, String worker, String mode) {
       this.script = script;
       this.worker = worker;
+      this.mode = mode;
     }
   }
 
@@ -56,7 +61,7 @@ class SpawnDomainsClusterTest {
     Files.createDirectories(jobs.resolve(Integer.toString(jobId - 1)));
     String clusterName = "jmswk-job" + jobId + "-" + ProcessHandle.current().pid();
     Captured c = Captured.start("sub", "--mswk", "-s", "--cluster", "docker:4", script.toString(), "4",
-        Integer.toString(TASKS), "1000");
+        Integer.toString(TASKS), "1000", master.mode);
     try (c) {
       long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       while (!c.output().contains("worker started on node2") && System.nanoTime() < deadline && !c.job().isDone()) {
@@ -86,7 +91,7 @@ class SpawnDomainsClusterTest {
     if (node2Excluded) {
       assertTrue(excludedAt >= 0, "node2 excluded\n" + out);
       assertFalse(out.substring(excludedAt).contains("worker started on node2"), "no worker on node2 after its exclusion\n" + out);
-      assertTrue(out.contains("FAILED NODES : node2"), out);
+      assertTrue(out.contains("FAILED NODES : node2\n"), "node2 and no other node excluded\n" + out);
     } else {
       assertEquals(-1, excludedAt, "a healthy node is not excluded for a worker's death\n" + out);
       assertTrue(out.contains("FAILED NODES : -"), out);
@@ -102,13 +107,13 @@ class SpawnDomainsClusterTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Master.class)
+  @EnumSource(names = {"C", "JAVA"})
   void aKilledWorkerNodeCostsOnlyItsWorker(Master master) throws Exception {
     assertSurvived(runWithFault(master, cluster -> cluster.killNode("node2")), true);
   }
 
   @ParameterizedTest
-  @EnumSource(Master.class)
+  @EnumSource(names = {"C", "JAVA"})
   void aNodeCutOffStaysExcludedWhenTheNetworkComesBack(Master master) throws Exception {
     assertSurvived(runWithFault(master, cluster -> {
       cluster.cutNetwork("node2");
@@ -118,7 +123,7 @@ class SpawnDomainsClusterTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Master.class)
+  @EnumSource(names = {"C", "JAVA"})
   void aKilledLauncherEndsItsWorkerAndExcludesTheNode(Master master) throws Exception {
     assertSurvived(runWithFault(master, cluster -> {
       assertTrue(cluster.killProcess("node2", "^mpiexec", "KILL"), "mpiexec killed on node2");
@@ -128,6 +133,21 @@ class SpawnDomainsClusterTest {
     }), true);
   }
 
+  /**
+   * Four workers of one spawn call (one mpiexec, headed on node1) and node2 killed: Open MPI 4.1
+   * ends the call's other workers with it; the master's next exchange with each fails as peer
+   * dead, each is replaced by a spawn of its own on a surviving node, and only node2 (whose
+   * worker fell silent) is excluded, not the nodes of the siblings that died with it.
+   */
+  @Test
+  void workersOfOneCallLoseANodeAndAreReplacedOnTheOthers() throws Exception {
+    String out = runWithFault(Master.JAVA_ALL_IN_ONE_CALL, cluster -> cluster.killNode("node2"));
+    assertTrue(out.contains("master: spawned 4 workers in one call"), out);
+    assertSurvived(out, true);
+    assertTrue(out.contains("tasks done, 4 workers lost"), "the call's other three workers ended with node2's\n" + out);
+    assertEquals(1, out.lines().filter(l -> l.matches("jmswk: node \\S+ excluded.*")).count(), "only node2 excluded\n" + out);
+  }
+
   @ParameterizedTest
   @EnumSource(Master.class)
   void aWorkerProcessThatDiesLeavesItsNodeInUse(Master master) throws Exception {
@@ -135,5 +155,7 @@ class SpawnDomainsClusterTest {
         cluster -> assertTrue(cluster.killProcess("node2", master.worker, "KILL"), "worker killed"));
     assertSurvived(out, false);
     assertTrue(out.split("worker started on node2", -1).length - 1 >= 2, "the replacement went to node2 again\n" + out);
+    // Open MPI 4.1 ends an mpiexec's job when one of its processes is killed: the call's siblings too
+    if (master == Master.JAVA_ALL_IN_ONE_CALL) assertTrue(out.contains("tasks done, 4 workers lost"), out);
   }
 }

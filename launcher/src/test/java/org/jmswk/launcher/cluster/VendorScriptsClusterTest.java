@@ -44,6 +44,9 @@ class VendorScriptsClusterTest {
     assertEquals(0, r.exitCode(), out);
     assertTrue(out.contains("master: on head, universe size 4"), out);
     for (int rank = 0; rank < 3; rank++) assertTrue(out.matches("(?s).*worker " + rank + "/3 on node[1-3]: received \"Ahoy\".*"), out);
+    // one spawn call, one failure domain headed on node1, a worker on each slave node
+    assertEquals(3, out.lines().filter(l -> l.matches("worker \\d/3 on node[1-3]: received \"Ahoy\"")).map(l -> l.split(" ")[3])
+        .distinct().count(), "the workers on three nodes\n" + out);
     assertEquals(1, out.lines().filter(l -> l.startsWith("master: done")).count(), "one master\n" + out);
     assertClusterStatistics(out);
   }
