@@ -614,19 +614,19 @@ public final class FarmExecutor implements AutoCloseable {
       try {
         if (closed) return;
         if (startOne() || startOne()) return;
-        if (links.isEmpty() && starting.isEmpty()) failWaiting("no worker could be started");
+        if (links.isEmpty() && starting.isEmpty()) failWaiting("no worker could be started", true);
       } finally {
         wantedStarts.decrementAndGet();
       }
     });
   }
 
-  /** Every task still waiting fails with a {@link TaskLostException} giving {@code why}. */
-  private void failWaiting(String why) {
+  /** Every task still waiting fails with a {@link TaskLostException} giving {@code why}; {@code lost}: counted as lost. */
+  private void failWaiting(String why, boolean lost) {
     List<Task> waiting;
     synchronized (scheduler) {
       waiting = scheduler.drainWaiting();
-      book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
+      if (lost) book.lostUnplaced(waiting.stream().mapToLong(Task::size).sum());
     }
     TaskLostException e = new TaskLostException(why);
     for (Task t : waiting) {
@@ -653,7 +653,7 @@ public final class FarmExecutor implements AutoCloseable {
       listener.event(new ExecutorEvent("worker-start-hung", -1, "", "", -1, why, System.currentTimeMillis()));
       System.err.println("jmswk executor: " + why);
     }
-    if (startHung && links.isEmpty() && !idle()) failWaiting("no worker could be started: the last start hung");
+    if (startHung && links.isEmpty() && !idle()) failWaiting("no worker could be started: the last start hung", true);
   }
 
   private static final Duration HUNG_START_GRACE = Duration.ofSeconds(10);
@@ -990,17 +990,7 @@ public final class FarmExecutor implements AutoCloseable {
   public CompletableFuture<Void> terminate(String reason) {
     terminatedBecause = reason;
     shutdown();
-    List<Task> waiting;
-    synchronized (scheduler) {
-      waiting = scheduler.drainWaiting();
-    }
-    TaskLostException e = new TaskLostException(reason);
-    for (Task t : waiting) {
-      emit("task-failed", null, t.id, reason);
-      t.failAll(e);
-      progress.failed(t.size());
-    }
-    maybeTerminated();
+    failWaiting(reason, false);
     return CompletableFuture.runAsync(() -> {
       try {
         while (!awaitTermination(Duration.ofSeconds(1))) {
