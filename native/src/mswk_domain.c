@@ -727,9 +727,12 @@ static MPI_Comm link_of(MPI_Comm comm, int rank, int *rc) {
   return MPI_COMM_NULL;
 }
 
+/* any_source_rank's answer when nothing is waiting (not -1: that is MPI_ANY_SOURCE in Open MPI) */
+#define NOTHING_WAITING (-1000)
+
 /* MPI_ANY_SOURCE on a stand-in of several children: the lowest rank with a message waiting
- * (polled; wait 0: *rank -1 when none). Dead children are passed over; when all are dead, the
- * peer-dead error. */
+ * (polled; wait 0: NOTHING_WAITING when none). Dead children are passed over; when all are
+ * dead, the peer-dead error. Any other communicator: *rank stays MPI_ANY_SOURCE. */
 static int any_source_rank(MPI_Comm comm, int tag, int wait, int *rank) {
   int s = find_standin(comm);
   *rank = MPI_ANY_SOURCE;
@@ -746,7 +749,7 @@ static int any_source_rank(MPI_Comm comm, int tag, int wait, int *rank) {
       if (found) { *rank = r; return MPI_SUCCESS; }
     }
     if (!alive) return mswk_err_peer_dead();
-    if (!wait) { *rank = -1; return MPI_SUCCESS; }
+    if (!wait) { *rank = NOTHING_WAITING; return MPI_SUCCESS; }
     struct timespec ts = {0, sleep_ns};
     nanosleep(&ts, NULL);
     if (sleep_ns < 1000000) sleep_ns *= 2;
@@ -790,7 +793,7 @@ HIDDEN_FN int domain_probe(int source, int tag, MPI_Comm comm, int wait, int *fl
   int rc, found = 0, any;
   if (source == MPI_ANY_SOURCE) {
     if ((rc = any_source_rank(comm, tag, wait, &any)) != MPI_SUCCESS) return rc;
-    if (any == -1) { *flag = 0; return MPI_SUCCESS; }
+    if (any == NOTHING_WAITING) { *flag = 0; return MPI_SUCCESS; }
     if (any >= 0) source = any;
   }
   MPI_Comm l = link_of(comm, source, &rc);

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * What a multi-node `jmswk sub --mswk` job gives the domain-split MPI_Comm_spawn, on one host:
  * the job's ompi-server, a job directory whose hostfile names "localhost" as the worker node,
- * and a remote shell that stands in for ssh (drops the node name, logs each launch, runs the
+ * and a remote shell that stands in for ssh (drops the node name, logs each launch of an mpiexec, runs the
  * command in a clean environment as ssh would).
  */
 public final class DomainJob implements AutoCloseable {
@@ -26,7 +26,8 @@ public final class DomainJob implements AutoCloseable {
     Path job = Files.createDirectories(dir.resolve("job"));
     Files.writeString(job.resolve("hostfile"), "localhost slots=4\n");
     Path rsh = dir.resolve("rsh");
-    Files.writeString(rsh, "#!/bin/sh\necho \"$1\" >> " + dir.resolve("launches") + "\nshift\n"
+    // a launch runs an mpiexec; a node probe ("ssh NODE true") is not logged
+    Files.writeString(rsh, "#!/bin/sh\ncase \"$2\" in *mpiexec*) echo \"$1\" >> " + dir.resolve("launches") + " ;; esac\nshift\n"
         + "exec env -i PATH=\"$PATH\" HOME=\"$HOME\" sh -c \"$1\"\n");
     if (!rsh.toFile().setExecutable(true)) throw new IOException("cannot make " + rsh + " executable");
     return new DomainJob(server, dir);
