@@ -36,7 +36,7 @@ public final class MPI {
    * afterwards COMM_WORLD and COMM_SELF return errors instead of aborting.
    */
   public static ThreadLevel init(ThreadLevel required) {
-    return initThread(required, 0);
+    return initThread(required, null);
   }
 
   /**
@@ -47,7 +47,7 @@ public final class MPI {
    * never end.
    */
   public static ThreadLevel initWorker() {
-    return initThread(requestedLevel(), startBoundSeconds());
+    return initThread(requestedLevel(), "JMSWK_WORKER_START_TIMEOUT_S");
   }
 
   private static ThreadLevel requestedLevel() {
@@ -55,15 +55,15 @@ public final class MPI {
     return level == null || level.isBlank() ? ThreadLevel.FUNNELED : ThreadLevel.parse(level);
   }
 
-  /** MPI_Init_thread, bounded by {@code boundSeconds} when positive. */
-  private static ThreadLevel initThread(ThreadLevel required, long boundSeconds) {
+  /** MPI_Init_thread, bounded by the seconds in {@code boundVariable} when it is not null. */
+  private static ThreadLevel initThread(ThreadLevel required, String boundVariable) {
     if (Constants.ABI_VERSION != 1) {
       throw new IllegalStateException("libjmswk.so has ABI " + Constants.ABI_VERSION + ", this jar needs 1");
     }
     Scratch s = Scratch.get();
     ShutdownBound.NativeCall call = () -> (int) Native.INIT_THREAD.invokeExact(required.value(), s.flag());
-    if (boundSeconds > 0) {
-      ShutdownBound.run("MPI_Init_thread", call, boundSeconds, "JMSWK_WORKER_START_TIMEOUT_S", 1);
+    if (boundVariable != null) {
+      ShutdownBound.run("MPI_Init_thread", call, boundVariable, 1);
     } else {
       try {
         Calls.check("MPI_Init_thread", call.call());
@@ -72,16 +72,6 @@ public final class MPI {
       }
     }
     return ThreadLevel.of(s.flagValue());
-  }
-
-  private static long startBoundSeconds() {
-    String v = System.getenv("JMSWK_WORKER_START_TIMEOUT_S");
-    try {
-      long n = v == null || v.isBlank() ? 60 : Long.parseLong(v.strip());
-      return n >= 1 && n <= 86_400 ? n : 60;
-    } catch (NumberFormatException e) {
-      return 60;
-    }
   }
 
   /** Binding of MPI_Query_thread. */

@@ -21,8 +21,13 @@ final class ShutdownBound {
     int call() throws Throwable;
   }
 
-  /** Seconds from {@code value} (whole, 1..86400), or the default with a warning naming the bad value. */
+  /** Seconds from {@code value} of JMSWK_FINALIZE_TIMEOUT_S (whole, 1..86400), or the default with a warning naming the bad value. */
   static long seconds(String value) {
+    return seconds(VARIABLE, value);
+  }
+
+  /** Seconds from {@code value} of {@code variable} (whole, 1..86400, default 60), or the default with a warning naming both. */
+  static long seconds(String variable, String value) {
     if (value == null || value.isBlank()) return DEFAULT_S;
     try {
       long s = Long.parseLong(value.strip());
@@ -30,17 +35,18 @@ final class ShutdownBound {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    System.err.println("jmswk: " + VARIABLE + " must be whole seconds from 1 to 86400, not '" + value + "'; using " + DEFAULT_S);
+    System.err.println("jmswk: " + variable + " must be whole seconds from 1 to 86400, not '" + value + "'; using " + DEFAULT_S);
     return DEFAULT_S;
   }
 
   /** Runs {@code call} (returning an MPI error code) and checks it; ends the process if it does not return in time. */
   static void run(String what, NativeCall call) {
-    run(what, call, seconds(System.getenv(VARIABLE)), VARIABLE, statusIfStuck);
+    run(what, call, VARIABLE, statusIfStuck);
   }
 
-  /** As {@link #run(String, NativeCall)} with bound {@code bound} seconds (named by {@code variable}), ending with {@code status}. */
-  static void run(String what, NativeCall call, long bound, String variable, int status) {
+  /** As {@link #run(String, NativeCall)}, bounded by the seconds in {@code variable}, ending with {@code status}. */
+  static void run(String what, NativeCall call, String variable, int status) {
+    long bound = seconds(variable, System.getenv(variable));
     Thread watchdog = Thread.ofPlatform().daemon().name("jmswk-shutdown-bound").start(() -> {
       try {
         Thread.sleep(bound * 1000);
